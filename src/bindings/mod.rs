@@ -1,0 +1,2 @@
+//! The wasm-bindgen surface driven by the JavaScript faces.
+mod sinks;

@@ -1,0 +1,399 @@
+//! A reference driver for [`WritableCore`]: what a face does, in plain Rust, with a scripted sink
+//! and a simulated tick queue. The core's tests, property tests and fuzz target run through it,
+//! and it documents the driving protocol a face must follow:
+//!
+//! 1. call a command; 2. poll until `None`, doing what each [`Output`] says (calling the sink,
+//!    then `dispatch_returned`; keeping callbacks in the FIFO the core names; counting tick
+//!    requests); 3. when the host's tick comes, call `handle_tick` once per request and poll
+//!    again. The driver never polls from inside its own poll loop: a command issued while
+//!    handling an output (a listener that writes) leaves its outputs for the running loop.
+
+use std::collections::VecDeque;
+use std::fmt;
+
+use super::error::{ErrorCode, StreamError};
+use super::writable::{Callback, CallbackSlot, Event, Options, Output, WritableCore, WriteStatus};
+
+/// The error type of the simulation: a core-made error or a sink failure, each with an identity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SimError {
+    /// Made by the core from a code.
+    Code(ErrorCode),
+    /// Injected by the test (sink failure or destroy reason), tagged to tell them apart.
+    Sink(u32),
+}
+
+impl StreamError for SimError {
+    fn from_code(code: ErrorCode) -> Self {
+        SimError::Code(code)
+    }
+}
+
+impl fmt::Display for SimError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SimError::Code(c) => write!(f, "{}", c.code()),
+            SimError::Sink(n) => write!(f, "sink#{n}"),
+        }
+    }
+}
+
+/// How the simulated sink completes what it is given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SinkMode {
+    /// Completes inside the call (like a sink calling its callback synchronously).
+    Sync,
+    /// Leaves the operation pending until [`Sim::complete`] or [`Sim::fail`].
+    Async,
+}
+
+/// Something the simulation observed, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Log {
+    /// The sink's `write` got chunk `id`.
+    SinkWrite(u32),
+    /// The sink's `writev` got these chunk ids.
+    SinkWritev(Vec<u32>),
+    /// The sink's `final` ran.
+    SinkFinal,
+    /// The sink's `destroy` ran with this error.
+    SinkDestroy(Option<SimError>),
+    /// The sink's `construct` ran.
+    SinkConstruct,
+    /// The callback of write `id` was called.
+    WriteCb(u32, Result<(), SimError>),
+    /// The callback of `end()` number `id` was called.
+    EndCb(u32, Result<(), SimError>),
+    /// An event was emitted.
+    Event(Event<SimError>),
+}
+
+/// What is pending at the simulated sink.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pending {
+    /// Nothing.
+    Idle,
+    /// A write or writev.
+    Write,
+    /// `final`.
+    Final,
+    /// `destroy` (completing it passes its error through, as Node's default `_destroy`).
+    Destroy,
+    /// `construct`.
+    Construct,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cb {
+    Write(u32),
+    End(u32),
+}
+
+/// The simulation: a core, a sink, a tick queue and callback FIFOs, with a log of everything.
+pub struct Sim {
+    /// The core under test (chunks are write ids).
+    pub core: WritableCore<u32, SimError>,
+    /// Everything observed, in order.
+    pub log: Vec<Log>,
+    /// How the sink completes.
+    pub mode: SinkMode,
+    /// What the sink is working on, oldest first.
+    pending: VecDeque<Pending>,
+    write_cbs: VecDeque<u32>,
+    one_off: VecDeque<Cb>,
+    end_cbs: Vec<u32>,
+    ticks: usize,
+    polling: bool,
+    next_write: u32,
+    next_end: u32,
+    last_cb: Option<u32>,
+    sizes: Vec<u64>,
+    destroy_err: Option<SimError>,
+    fail_next: Option<SimError>,
+}
+
+impl Sim {
+    /// A simulation over a fresh core.
+    pub fn new(opts: Options, mode: SinkMode) -> Self {
+        let mut sim = Sim {
+            core: WritableCore::new(opts),
+            log: Vec::new(),
+            mode,
+            pending: VecDeque::new(),
+            write_cbs: VecDeque::new(),
+            one_off: VecDeque::new(),
+            end_cbs: Vec::new(),
+            ticks: 0,
+            polling: false,
+            next_write: 0,
+            next_end: 0,
+            last_cb: None,
+            sizes: Vec::new(),
+            destroy_err: None,
+            fail_next: None,
+        };
+        sim.drain();
+        sim
+    }
+
+    /// Size of write `id` as given to [`Sim::write`].
+    pub fn size_of(&self, id: u32) -> u64 {
+        self.sizes.get(id as usize).copied().unwrap_or(0)
+    }
+
+    /// `write()` a chunk of `len` units; `with_cb` attaches a callback (a distinct one per
+    /// write unless `same_cb`). Returns `(id, return value)`.
+    pub fn write_with(&mut self, len: u64, with_cb: bool, same_cb: bool) -> (u32, bool) {
+        let id = self.next_write;
+        self.next_write += 1;
+        self.sizes.push(len);
+        let cb = match (with_cb, same_cb && self.last_cb.is_some()) {
+            (false, _) => Callback::None,
+            (true, true) => Callback::Same,
+            (true, false) => Callback::New,
+        };
+        if with_cb {
+            self.last_cb = Some(id);
+        }
+        let status = self.core.write(id, len, cb);
+        let slot = WritableCore::<u32, SimError>::write_slot(&status, cb);
+        match slot {
+            CallbackSlot::Write => self.write_cbs.push_back(id),
+            CallbackSlot::OneOff => self.one_off.push_back(Cb::Write(id)),
+            CallbackSlot::End | CallbackSlot::None => {}
+        }
+        let ret = match status {
+            WriteStatus::Dispatch(chunk) => {
+                self.sink_write(Output::Write(chunk));
+                self.core.write_returned()
+            }
+            WriteStatus::Buffered(ret) => ret,
+            WriteStatus::Rejected => false,
+        };
+        self.drain();
+        (id, ret)
+    }
+
+    /// `write()` with a callback of its own.
+    pub fn write(&mut self, len: u64) -> (u32, bool) {
+        self.write_with(len, true, false)
+    }
+
+    /// `end()` with a callback (and, with `chunk`, `end(chunk)`). Returns the end callback id.
+    pub fn end(&mut self, chunk: Option<u64>) -> u32 {
+        let rejected = match chunk {
+            Some(len) => {
+                let id = self.next_write;
+                self.next_write += 1;
+                self.sizes.push(len);
+                let status = self.core.write(id, len, Callback::None);
+                match status {
+                    WriteStatus::Dispatch(c) => {
+                        self.sink_write(Output::Write(c));
+                        self.core.write_returned();
+                        false
+                    }
+                    WriteStatus::Buffered(_) => false,
+                    WriteStatus::Rejected => true,
+                }
+            }
+            None => false,
+        };
+        let id = self.next_end;
+        self.next_end += 1;
+        match self.core.end(true, rejected) {
+            CallbackSlot::End => self.end_cbs.push(id),
+            CallbackSlot::OneOff => self.one_off.push_back(Cb::End(id)),
+            CallbackSlot::Write | CallbackSlot::None => {}
+        }
+        self.drain();
+        id
+    }
+
+    /// `cork()`.
+    pub fn cork(&mut self) {
+        self.core.cork();
+        self.drain();
+    }
+
+    /// `uncork()`.
+    pub fn uncork(&mut self) {
+        self.core.uncork();
+        self.drain();
+    }
+
+    /// `destroy(err)`.
+    pub fn destroy(&mut self, err: Option<SimError>) {
+        self.core.destroy(err);
+        self.drain();
+    }
+
+    /// Complete the pending sink operation successfully (asynchronously). A pending destroy
+    /// completes with the error it was given.
+    pub fn complete(&mut self) -> bool {
+        let err = if self.pending() == Pending::Destroy { self.destroy_err.take() } else { None };
+        self.finish_pending(err)
+    }
+
+    /// Fail the pending sink operation with `err` (asynchronously).
+    pub fn fail(&mut self, err: SimError) -> bool {
+        self.finish_pending(Some(err))
+    }
+
+    /// Make the next sink write or writev fail inside the call (synchronously) with `err`.
+    pub fn fail_next_write_sync(&mut self, err: SimError) {
+        self.fail_next = Some(err);
+    }
+
+    /// Call the write completion although nothing is pending (a sink calling back twice).
+    pub fn spurious_write_done(&mut self) {
+        self.core.handle_write_done(Ok(()));
+        self.drain();
+    }
+
+    fn finish_pending(&mut self, err: Option<SimError>) -> bool {
+        let pending = self.pending.pop_front().unwrap_or(Pending::Idle);
+        match pending {
+            Pending::Idle => return false,
+            Pending::Write => self.core.handle_write_done(err.map_or(Ok(()), Err)),
+            Pending::Final => self.core.handle_final_done(err.map_or(Ok(()), Err)),
+            Pending::Destroy => self.core.handle_destroy_done(err),
+            Pending::Construct => self.core.handle_construct_done(err),
+        }
+        self.drain();
+        true
+    }
+
+    /// Run one requested tick; false when none is pending.
+    pub fn tick(&mut self) -> bool {
+        if self.ticks == 0 {
+            return false;
+        }
+        self.ticks -= 1;
+        self.core.handle_tick();
+        self.drain();
+        true
+    }
+
+    /// Run ticks until none is pending (bounded; returns how many ran).
+    pub fn run_ticks(&mut self) -> usize {
+        let mut n = 0;
+        while n < 100_000 && self.tick() {
+            n += 1;
+        }
+        n
+    }
+
+    /// Complete every async sink operation and run every tick until the stream is quiet.
+    pub fn settle(&mut self) {
+        for _ in 0..100_000 {
+            let progressed = self.run_ticks() > 0 || self.complete();
+            if !progressed {
+                break;
+            }
+        }
+    }
+
+    /// The oldest operation the sink has not completed yet.
+    pub fn pending(&self) -> Pending {
+        self.pending.front().copied().unwrap_or(Pending::Idle)
+    }
+
+    /// Ticks requested and not yet run.
+    pub fn pending_ticks(&self) -> usize {
+        self.ticks
+    }
+
+    /// The events logged so far.
+    pub fn events(&self) -> Vec<Event<SimError>> {
+        self.log
+            .iter()
+            .filter_map(|l| match l {
+                Log::Event(e) => Some(e.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Number of callbacks still held (write, one-off, end).
+    pub fn callbacks_outstanding(&self) -> usize {
+        self.write_cbs.len() + self.one_off.len() + self.end_cbs.len()
+    }
+
+    fn sink_write(&mut self, out: Output<u32, SimError>) {
+        match out {
+            Output::Write(id) => self.log.push(Log::SinkWrite(id)),
+            Output::Writev(ids) => self.log.push(Log::SinkWritev(ids)),
+            _ => return,
+        }
+        if let Some(err) = self.fail_next.take() {
+            self.core.handle_write_done(Err(err));
+        } else if self.mode == SinkMode::Async {
+            self.pending.push_back(Pending::Write);
+        } else {
+            self.core.handle_write_done(Ok(()));
+        }
+    }
+
+    /// The poll loop.
+    fn drain(&mut self) {
+        if self.polling {
+            return;
+        }
+        self.polling = true;
+        while let Some(out) = self.core.poll() {
+            match out {
+                Output::Write(_) | Output::Writev(_) => {
+                    self.sink_write(out);
+                    self.core.dispatch_returned();
+                }
+                Output::Final => {
+                    self.log.push(Log::SinkFinal);
+                    if self.mode == SinkMode::Async {
+                        self.pending.push_back(Pending::Final);
+                    } else {
+                        self.core.handle_final_done(Ok(()));
+                    }
+                    self.core.dispatch_returned();
+                }
+                Output::Destroy(err) => {
+                    self.log.push(Log::SinkDestroy(err.clone()));
+                    self.destroy_err = err.clone();
+                    if self.mode == SinkMode::Async {
+                        self.pending.push_back(Pending::Destroy);
+                    } else {
+                        self.core.handle_destroy_done(err);
+                    }
+                }
+                Output::Construct => {
+                    self.log.push(Log::SinkConstruct);
+                    if self.mode == SinkMode::Async {
+                        self.pending.push_back(Pending::Construct);
+                    } else {
+                        self.core.handle_construct_done(None);
+                    }
+                }
+                Output::ScheduleTick => self.ticks += 1,
+                Output::WriteCallbacks { count, result } => {
+                    for _ in 0..count {
+                        if let Some(id) = self.write_cbs.pop_front() {
+                            self.log.push(Log::WriteCb(id, result.clone()));
+                        }
+                    }
+                }
+                Output::EndCallbacks(result) => {
+                    for id in std::mem::take(&mut self.end_cbs) {
+                        self.log.push(Log::EndCb(id, result.clone()));
+                    }
+                }
+                Output::OneOffCallback(result) => match self.one_off.pop_front() {
+                    Some(Cb::Write(id)) => self.log.push(Log::WriteCb(id, result)),
+                    Some(Cb::End(id)) => self.log.push(Log::EndCb(id, result)),
+                    None => {}
+                },
+                Output::Event(e) => self.log.push(Log::Event(e)),
+            }
+        }
+        self.polling = false;
+    }
+}

@@ -1,0 +1,1104 @@
+//! The writable state machine: Node's `WritableState` and the functions of `writable.js` that act
+//! on it, as commands in and outputs polled out.
+//!
+//! Names follow Node's `lib/internal/streams/writable.js` (`write_or_buffer`, `clear_buffer`,
+//! `after_write`, `finish_maybe`, `error_buffer`, …) so the two can be read side by side.
+//!
+//! # Ordering model
+//!
+//! Node runs user code (sinks, callbacks, listeners) synchronously in the middle of its
+//! functions and reads its state again afterwards. Here that code runs in the driver, so every
+//! function is cut where Node calls out: what Node does *after* the call-out is a continuation
+//! [`Step`] that runs on the next [`WritableCore::poll`], i.e. after the driver has run the
+//! user code and seen its effects on the state.
+//!
+//! Everything a command or a step produces is inserted *in front of* whatever was already
+//! pending, in the order produced. That is call-stack order: when a listener re-enters the core
+//! (a `'drain'` listener that writes), the effects of its call are handled before the rest of the
+//! interrupted operation, as in Node. Deferred work (`process.nextTick` in Node) goes to a
+//! separate FIFO of [`Task`]s; each one asks the driver for one tick with
+//! [`Output::ScheduleTick`], and the driver answers with [`WritableCore::handle_tick`].
+
+use std::collections::VecDeque;
+
+use super::error::{validate_high_water_mark, ErrorCode, StreamError};
+
+/// Default `highWaterMark` in byte mode (Node 20: 16 KiB).
+pub const DEFAULT_HIGH_WATER_MARK: u64 = 16 * 1024;
+/// Default `highWaterMark` in object mode (Node: 16 objects).
+pub const DEFAULT_OBJECT_HIGH_WATER_MARK: u64 = 16;
+
+/// Construction options, the subset of Node's `Writable` options the core needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Buffer level (bytes, or objects in object mode) at which `write()` starts returning false.
+    pub high_water_mark: u64,
+    /// Count objects instead of bytes.
+    pub object_mode: bool,
+    /// Emit `'close'` after destroy (Node's `emitClose`, default true).
+    pub emit_close: bool,
+    /// Destroy automatically after `'finish'` or an error (Node's `autoDestroy`, default true).
+    pub auto_destroy: bool,
+    /// The sink accepts batches (`writev`).
+    pub has_writev: bool,
+    /// The sink has a `final` step to run before `'finish'`.
+    pub has_final: bool,
+    /// The sink has an asynchronous `construct` step that must finish before the first write.
+    pub has_construct: bool,
+}
+
+impl Options {
+    /// Node's defaults for byte mode or object mode.
+    pub fn new(object_mode: bool) -> Self {
+        Options {
+            high_water_mark: if object_mode { DEFAULT_OBJECT_HIGH_WATER_MARK } else { DEFAULT_HIGH_WATER_MARK },
+            object_mode,
+            emit_close: true,
+            auto_destroy: true,
+            has_writev: false,
+            has_final: false,
+            has_construct: false,
+        }
+    }
+
+    /// Set the `highWaterMark` from a JS number, validated as Node does.
+    pub fn with_high_water_mark(mut self, value: f64) -> Result<Self, ErrorCode> {
+        self.high_water_mark = validate_high_water_mark(value)?;
+        Ok(self)
+    }
+}
+
+/// How a write's callback relates to the previous one (Node coalesces the deferred callbacks of
+/// consecutive writes that share one callback function into a single tick).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Callback {
+    /// No callback (Node's `nop`).
+    None,
+    /// A callback, not known to be the one of the previous write.
+    New,
+    /// The same callback function as the previous write's.
+    Same,
+}
+
+impl Callback {
+    fn is_some(self) -> bool {
+        self != Callback::None
+    }
+}
+
+/// Where the driver keeps a callback handed to `write()` or `end()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallbackSlot {
+    /// No callback was given.
+    None,
+    /// Append it to the write-callback FIFO; [`Output::WriteCallbacks`] calls it.
+    Write,
+    /// Append it to the one-off FIFO; [`Output::OneOffCallback`] calls it on a later tick.
+    OneOff,
+    /// Append it to the end-callback list; [`Output::EndCallbacks`] calls the whole list.
+    End,
+}
+
+/// What `write()` did with a chunk.
+#[derive(Debug, PartialEq, Eq)]
+pub enum WriteStatus<C> {
+    /// The sink is idle: call its `write` with this chunk *now*, then call
+    /// [`WritableCore::write_returned`] for `write()`'s return value.
+    Dispatch(C),
+    /// Queued behind a busy, corked, errored or still-constructing sink. The flag is `write()`'s
+    /// return value.
+    Buffered(bool),
+    /// Refused (after `end()` or `destroy()`): `write()` returns false; the callback goes to the
+    /// one-off FIFO and the error is reported through outputs.
+    Rejected,
+}
+
+/// An event for the face to emit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event<E> {
+    /// `'drain'`: a write returned false and the buffer has emptied.
+    Drain,
+    /// `'prefinish'`: `end()` was called, every write completed and `final` (if any) succeeded.
+    Prefinish,
+    /// `'finish'`.
+    Finish,
+    /// `'error'`, at most once per stream.
+    Error(E),
+    /// `'close'` (only when `emitClose`), always last.
+    Close,
+}
+
+/// What the driver must do next; see [`WritableCore::poll`].
+#[derive(Debug, PartialEq, Eq)]
+pub enum Output<C, E> {
+    /// Call the sink's `write` with this chunk, then [`WritableCore::dispatch_returned`]; its
+    /// completion goes to [`WritableCore::handle_write_done`].
+    Write(C),
+    /// Call the sink's `writev` with these chunks (oldest first), then
+    /// [`WritableCore::dispatch_returned`]; completion as for `Write`.
+    Writev(Vec<C>),
+    /// Call the sink's `final`, then [`WritableCore::dispatch_returned`]; its completion goes to
+    /// [`WritableCore::handle_final_done`].
+    Final,
+    /// Call the sink's `destroy` with this error; its completion goes to
+    /// [`WritableCore::handle_destroy_done`].
+    Destroy(Option<E>),
+    /// Call the sink's `construct`; its completion goes to
+    /// [`WritableCore::handle_construct_done`].
+    Construct,
+    /// Arrange for [`WritableCore::handle_tick`] to be called once on a later tick
+    /// (`process.nextTick` or `queueMicrotask`). One request, one call.
+    ScheduleTick,
+    /// Call the `count` oldest write callbacks, in order, with this result.
+    WriteCallbacks {
+        /// How many callbacks to take from the write-callback FIFO.
+        count: u32,
+        /// `Ok` → `cb(null)`, `Err(e)` → `cb(e)`.
+        result: Result<(), E>,
+    },
+    /// Call every pending `end()` callback with this result and forget them.
+    EndCallbacks(Result<(), E>),
+    /// Call the oldest one-off callback with this result.
+    OneOffCallback(Result<(), E>),
+    /// Emit an event.
+    Event(Event<E>),
+}
+
+/// Observability counters; they never influence behaviour.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Chunks accepted by `write()`.
+    pub chunks_accepted: u64,
+    /// Size units (bytes, or objects) accepted by `write()`.
+    pub units_accepted: u64,
+    /// Chunks the sink completed successfully.
+    pub chunks_written: u64,
+    /// Size units the sink completed successfully.
+    pub units_written: u64,
+    /// `write()` calls that returned false.
+    pub writes_refused_backpressure: u64,
+    /// `'drain'` events emitted.
+    pub drains: u64,
+    /// Highest `length` ever observed.
+    pub peak_length: u64,
+    /// Sink calls made (`write` + `writev`).
+    pub sink_calls: u64,
+    /// Of which `writev` batches.
+    pub writev_calls: u64,
+}
+
+/// One queued write request. The callback stays with the driver: only whether there is one.
+#[derive(Debug)]
+struct Request<C> {
+    chunk: C,
+    len: u64,
+    cb: Callback,
+}
+
+/// Deferred work: Node's `process.nextTick` callbacks of the writable side.
+#[derive(Debug)]
+enum Task<E> {
+    /// `afterWrite` / `afterWriteTick`: drain check, `count` callbacks, then the tail. `cbs` is how
+    /// many driver callbacks one unit of `count` stands for (0 for Node's `nop`). `info` marks
+    /// Node's coalescing `afterWriteTickInfo`.
+    AfterWrite { count: u32, cbs: u32, info: bool },
+    /// `onwriteError` deferred because the sink failed synchronously.
+    OnWriteError { err: E, cbs: u32 },
+    /// The tick `finishMaybe(sync = true)` schedules.
+    FinishMaybe,
+    /// `finish` after a successful `final`.
+    Finish,
+    /// `errorBuffer` scheduled by `destroy()`.
+    ErrorBuffer,
+    /// `emitErrorCloseNT`.
+    EmitErrorClose(E),
+    /// `emitCloseNT`.
+    EmitClose,
+    /// `emitErrorNT` from `errorOrDestroy(sync = true)` without autoDestroy.
+    EmitError(E),
+    /// `process.nextTick(cb, result)` for a refused write or end.
+    OneOff(Result<(), E>),
+    /// `constructNT`.
+    Construct,
+    /// `onConstruct` (Node defers the construct callback by a tick).
+    OnConstruct(Option<E>),
+}
+
+/// A continuation: what Node does after a call into user code returns.
+#[derive(Debug)]
+enum Step<C, E> {
+    /// A ready output.
+    Out(Output<C, E>),
+    /// `doWrite` of a polled write: re-checks `destroyed` when the driver gets to it.
+    DoWrite(Output<C, E>),
+    /// `afterWrite` after `'drain'`: the callbacks.
+    AfterWriteCallbacks { count: u32, cbs: u32 },
+    /// `afterWrite` after the callbacks.
+    AfterWriteTail,
+    /// `onwriteError` after the callback: error the buffer, then `errorOrDestroy`.
+    OnWriteErrorTail(E),
+    /// `finishMaybe` after `prefinish()`.
+    FinishMaybeTail { sync: bool },
+    /// `finish` after `'finish'`: autoDestroy.
+    AutoDestroy,
+    /// `emitErrorCloseNT` after `'error'`.
+    EmitClose,
+}
+
+// Lifecycle and bookkeeping flags. Each mirrors the Node flag of the same name.
+/// `_construct` has completed (or there was none). Writes buffer until then.
+const CONSTRUCTED: u32 = 1 << 0;
+/// A write or writev is in flight; later writes buffer behind it.
+const WRITING: u32 = 1 << 1;
+/// The driver is inside a sink call the core dispatched: a completion now is synchronous, so
+/// user callbacks must be deferred to a tick.
+const SYNC: u32 = 1 << 2;
+/// A write returned false; `'drain'` is owed once the buffer empties.
+const NEED_DRAIN: u32 = 1 << 3;
+/// `end()` has been called (Node's `ending`, reported as `writableEnded`).
+const ENDING: u32 = 1 << 4;
+/// `end()` has completed its bookkeeping (Node's `ended`).
+const ENDED: u32 = 1 << 5;
+/// `final` has been called (or skipped for lack of one).
+const FINAL_CALLED: u32 = 1 << 6;
+/// `'prefinish'` has been emitted.
+const PREFINISHED: u32 = 1 << 7;
+/// `'finish'` has been emitted.
+const FINISHED: u32 = 1 << 8;
+/// `destroy()` has been called.
+const DESTROYED: u32 = 1 << 9;
+/// The sink's destroy completed (Node's `closed`).
+const CLOSED: u32 = 1 << 10;
+/// `'close'` has been emitted (or skipped: `emitClose` false).
+const CLOSE_EMITTED: u32 = 1 << 11;
+/// `'error'` has been emitted.
+const ERROR_EMITTED: u32 = 1 << 12;
+/// An `afterWrite` tick for a callback-less write is pending: later ones need no tick.
+const AFTER_WRITE_PENDING: u32 = 1 << 13;
+/// The newest `AfterWrite` task can absorb further completions of the same callback.
+const AFTER_WRITE_TICK_INFO: u32 = 1 << 14;
+/// The in-flight write has not been completed yet (detects a callback called twice).
+const EXPECT_WRITE_CB: u32 = 1 << 15;
+/// The sink's destroy callback has been called.
+const DESTROY_DONE: u32 = 1 << 16;
+/// `destroy()` came before construction finished; the sink's destroy waits for it.
+const DESTROY_DEFERRED: u32 = 1 << 17;
+/// The construct callback has been called.
+const CONSTRUCT_DONE: u32 = 1 << 18;
+
+/// The sans-I/O writable stream: Node's `WritableState` plus the logic of `writable.js`.
+///
+/// `C` is the chunk type queued (owned bytes, or a unit/handle when the driver keeps the chunk
+/// values itself); `E` the error type (see [`StreamError`]).
+///
+/// Methods fall into four groups:
+/// * getters (`length`, `need_drain`, `writable`, …), which never change state;
+/// * commands from the user (`write`, `cork`, `uncork`, `end`, `destroy`, …);
+/// * `handle_*` inputs: sink completions and ticks;
+/// * [`poll`](Self::poll), which yields what to do next. After every command or input the
+///   driver must poll until `None` (except while it is already inside its poll loop, in which
+///   case that loop picks the new outputs up next).
+#[derive(Debug)]
+pub struct WritableCore<C, E> {
+    opts: Options,
+    flags: u32,
+    /// Size units accepted and not yet completed: queued plus in flight (Node's `length`).
+    length: u64,
+    /// Nested `cork()` count.
+    corked: u32,
+    /// Writes accepted whose completion the core still owes (Node's `pendingcb`); finish waits
+    /// for zero.
+    pending_cb: u64,
+    /// Size of the in-flight write or batch.
+    write_len: u64,
+    /// Chunks in the in-flight write or batch.
+    write_chunks: u64,
+    /// Driver callbacks attached to the in-flight write or batch (0 = Node's `nop`).
+    write_cbs: u32,
+    /// Whether the in-flight write's callback is one of a run of identical callbacks.
+    write_cb_same: bool,
+    /// Pending `end()` callbacks (Node's `kOnFinished` list), kept by the driver.
+    end_cbs: u32,
+    /// The stored error (Node's `errored`).
+    errored: Option<E>,
+    /// The error `destroy()` was called with while construction was pending.
+    deferred_destroy_err: Option<E>,
+    /// The error of the last refused `write()`: `end(chunk)` hands the same object to its
+    /// callback.
+    last_rejection: Option<E>,
+    buffered: VecDeque<Request<C>>,
+    /// Driver callbacks among the buffered requests.
+    buffered_cbs: u32,
+    tasks: VecDeque<Task<E>>,
+    /// Tasks ever taken from `tasks` (turns sequence numbers into indices).
+    tasks_taken: u64,
+    /// Sequence number of the newest coalescable `AfterWrite` task.
+    after_write_info_seq: u64,
+    steps: VecDeque<Step<C, E>>,
+    /// Where the operation being run inserts its next step (see the module docs).
+    insert_at: usize,
+    stats: Stats,
+}
+
+impl<C, E: StreamError> WritableCore<C, E> {
+    /// A new stream. With `has_construct`, a tick is requested at once to start construction.
+    pub fn new(opts: Options) -> Self {
+        let mut core = WritableCore {
+            flags: CONSTRUCTED,
+            opts,
+            length: 0,
+            corked: 0,
+            pending_cb: 0,
+            write_len: 0,
+            write_chunks: 0,
+            write_cbs: 0,
+            write_cb_same: false,
+            end_cbs: 0,
+            errored: None,
+            deferred_destroy_err: None,
+            last_rejection: None,
+            buffered: VecDeque::new(),
+            buffered_cbs: 0,
+            tasks: VecDeque::new(),
+            tasks_taken: 0,
+            after_write_info_seq: 0,
+            steps: VecDeque::new(),
+            insert_at: 0,
+            stats: Stats::default(),
+        };
+        if core.opts.has_construct {
+            core.flags &= !CONSTRUCTED;
+            core.begin();
+            core.schedule(Task::Construct);
+        }
+        core
+    }
+
+    // ---------------------------------------------------------------- getters
+
+    /// The options the stream was made with.
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+    /// `writableLength`: size units accepted and not yet completed by the sink.
+    pub fn length(&self) -> u64 {
+        self.length
+    }
+    /// `writableHighWaterMark`.
+    pub fn high_water_mark(&self) -> u64 {
+        self.opts.high_water_mark
+    }
+    /// `writableObjectMode`.
+    pub fn object_mode(&self) -> bool {
+        self.opts.object_mode
+    }
+    /// `writableCorked`: the nested cork count.
+    pub fn corked(&self) -> u32 {
+        self.corked
+    }
+    /// `writableNeedDrain`: a write returned false and `'drain'` is still owed.
+    pub fn need_drain(&self) -> bool {
+        self.flags & (DESTROYED | ENDING | NEED_DRAIN) == NEED_DRAIN
+    }
+    /// `writable`: writes are still accepted (not ended, destroyed or errored).
+    pub fn writable(&self) -> bool {
+        self.flags & (ENDING | ENDED | DESTROYED) == 0 && self.errored.is_none()
+    }
+    /// `writableEnded`: `end()` has been called.
+    pub fn ended(&self) -> bool {
+        self.has(ENDING)
+    }
+    /// `writableFinished`: `'finish'` has been emitted.
+    pub fn finished(&self) -> bool {
+        self.has(FINISHED)
+    }
+    /// `destroyed`.
+    pub fn destroyed(&self) -> bool {
+        self.has(DESTROYED)
+    }
+    /// `closed`: the sink's destroy has completed.
+    pub fn closed(&self) -> bool {
+        self.has(CLOSED)
+    }
+    /// `errored`: the stored error, if any.
+    pub fn errored(&self) -> Option<&E> {
+        self.errored.as_ref()
+    }
+    /// `writableAborted`: destroyed or errored before `'finish'`.
+    pub fn aborted(&self) -> bool {
+        (self.has(DESTROYED) || self.errored.is_some()) && !self.has(FINISHED)
+    }
+    /// A write or batch is in flight at the sink.
+    pub fn writing(&self) -> bool {
+        self.has(WRITING)
+    }
+    /// Requests queued behind the in-flight one (not counting it).
+    pub fn buffered_count(&self) -> usize {
+        self.buffered.len()
+    }
+    /// `'close'` has been emitted (or would have been, with `emitClose` false).
+    pub fn close_emitted(&self) -> bool {
+        self.has(CLOSE_EMITTED)
+    }
+    /// Observability counters.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+    /// Whether outputs are waiting for [`poll`](Self::poll).
+    pub fn has_output(&self) -> bool {
+        !self.steps.is_empty()
+    }
+    /// Ticks requested and not yet handled.
+    pub fn pending_ticks(&self) -> usize {
+        self.tasks.len()
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    /// `write(chunk, cb)`: accept a chunk of `len` size units (bytes, or 1 in object mode; the
+    /// face validates the chunk first and reports `ERR_STREAM_NULL_VALUES` /
+    /// `ERR_INVALID_ARG_TYPE` itself, since those throw synchronously).
+    ///
+    /// The callback belongs in [`CallbackSlot::Write`] unless the result is
+    /// [`WriteStatus::Rejected`] (then [`CallbackSlot::OneOff`]); see [`Self::write_slot`].
+    pub fn write(&mut self, chunk: C, len: u64, cb: Callback) -> WriteStatus<C> {
+        self.begin();
+        let err = if self.has(ENDING) {
+            Some(ErrorCode::WriteAfterEnd)
+        } else if self.has(DESTROYED) {
+            Some(ErrorCode::Destroyed("write"))
+        } else {
+            None
+        };
+        if let Some(code) = err {
+            let err = E::from_code(code);
+            self.last_rejection = Some(err.clone());
+            if cb.is_some() {
+                self.schedule(Task::OneOff(Err(err.clone())));
+            }
+            self.error_or_destroy(err, true);
+            return WriteStatus::Rejected;
+        }
+        self.pending_cb += 1;
+        self.stats.chunks_accepted += 1;
+        self.stats.units_accepted = self.stats.units_accepted.saturating_add(len);
+        self.write_or_buffer(chunk, len, cb)
+    }
+
+    /// Where the driver keeps the callback of a `write()` that returned `status`.
+    pub fn write_slot(status: &WriteStatus<C>, cb: Callback) -> CallbackSlot {
+        match (cb, status) {
+            (Callback::None, _) => CallbackSlot::None,
+            (_, WriteStatus::Rejected) => CallbackSlot::OneOff,
+            _ => CallbackSlot::Write,
+        }
+    }
+
+    /// After the sink call of a [`WriteStatus::Dispatch`] returned: `write()`'s return value
+    /// (Node evaluates it after the sink had its chance to complete synchronously).
+    pub fn write_returned(&mut self) -> bool {
+        self.flags &= !SYNC;
+        self.write_result()
+    }
+
+    /// After the driver's sink call for a polled `Write`, `Writev` or `Final` returned.
+    pub fn dispatch_returned(&mut self) {
+        self.flags &= !SYNC;
+    }
+
+    /// `cork()`: buffer writes until a matching `uncork()`.
+    pub fn cork(&mut self) {
+        self.corked = self.corked.saturating_add(1);
+    }
+
+    /// `uncork()`: undo one `cork()`; at zero the buffer goes to the sink (one `writev` batch
+    /// when the sink has one).
+    pub fn uncork(&mut self) {
+        self.begin();
+        self.uncork_inner();
+    }
+
+    fn uncork_inner(&mut self) {
+        if self.corked > 0 {
+            self.corked -= 1;
+            if !self.has(WRITING) {
+                self.clear_buffer();
+            }
+        }
+    }
+
+    /// `end(cb)`, after the face wrote `end`'s chunk (if any): `write_rejected` is set when that
+    /// write was [`WriteStatus::Rejected`] (Node passes that write's error to the callback).
+    /// Returns where the callback goes.
+    pub fn end(&mut self, has_cb: bool, write_rejected: bool) -> CallbackSlot {
+        self.begin();
+        if self.corked > 0 {
+            self.corked = 1;
+            self.uncork_inner();
+        }
+        let mut err: Option<E> = None;
+        let rejection = self.last_rejection.take();
+        if write_rejected {
+            err = Some(rejection.unwrap_or_else(|| E::from_code(ErrorCode::WriteAfterEnd)));
+        } else if !self.has(ENDING) && self.errored.is_none() {
+            self.flags |= ENDING;
+            self.finish_maybe(true);
+            self.flags |= ENDED;
+        } else if self.has(FINISHED) {
+            err = Some(E::from_code(ErrorCode::AlreadyFinished("end")));
+        } else if self.has(DESTROYED) {
+            err = Some(E::from_code(ErrorCode::Destroyed("end")));
+        }
+        if !has_cb {
+            return CallbackSlot::None;
+        }
+        if let Some(err) = err {
+            self.schedule(Task::OneOff(Err(err)));
+        } else if let Some(errored) = self.errored.clone() {
+            self.schedule(Task::OneOff(Err(errored)));
+        } else if self.has(FINISHED) {
+            self.schedule(Task::OneOff(Ok(())));
+        } else {
+            self.end_cbs = self.end_cbs.saturating_add(1);
+            return CallbackSlot::End;
+        }
+        CallbackSlot::OneOff
+    }
+
+    /// `destroy(err)`: buffered writes fail, the sink's destroy runs once, then `'error'` (if
+    /// any) and `'close'`.
+    pub fn destroy(&mut self, err: Option<E>) {
+        self.begin();
+        self.destroy_inner(err);
+    }
+
+    /// `Writable.prototype.destroy`: schedule `errorBuffer`, then destroy.js's `destroy`.
+    fn destroy_inner(&mut self, err: Option<E>) {
+        if (!self.buffered.is_empty() || self.end_cbs > 0) && !self.has(DESTROYED) {
+            self.schedule(Task::ErrorBuffer);
+        }
+        self.destroy_impl(err);
+    }
+
+    /// Report a failure of the stream that is not a sink completion (Node's `errorOrDestroy`):
+    /// destroys with `err` under autoDestroy, else stores and emits it.
+    pub fn error(&mut self, err: E) {
+        self.begin();
+        self.error_or_destroy(err, false);
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /// The sink completed the in-flight `Write`/`Writev` (Node's `onwrite`). Calling it when no
+    /// write is in flight reports `ERR_MULTIPLE_CALLBACK`.
+    pub fn handle_write_done(&mut self, result: Result<(), E>) {
+        self.begin();
+        self.on_write(result);
+    }
+
+    /// Node's `onwrite`.
+    fn on_write(&mut self, result: Result<(), E>) {
+        if !self.has(EXPECT_WRITE_CB) {
+            self.error_or_destroy(E::from_code(ErrorCode::MultipleCallback), false);
+            return;
+        }
+        let sync = self.has(SYNC);
+        let cbs = self.write_cbs;
+        let same = self.write_cb_same;
+        self.flags &= !(WRITING | EXPECT_WRITE_CB);
+        self.length = self.length.saturating_sub(self.write_len);
+        let (len, chunks) = (self.write_len, self.write_chunks);
+        self.write_len = 0;
+        self.write_chunks = 0;
+        self.write_cbs = 0;
+        match result {
+            Err(er) => {
+                if self.errored.is_none() {
+                    self.errored = Some(er.clone());
+                }
+                if sync {
+                    self.schedule(Task::OnWriteError { err: er, cbs });
+                } else {
+                    self.on_write_error(er, cbs);
+                }
+            }
+            Ok(()) => {
+                self.stats.chunks_written += chunks;
+                self.stats.units_written = self.stats.units_written.saturating_add(len);
+                if !self.buffered.is_empty() {
+                    self.clear_buffer();
+                }
+                if sync {
+                    self.after_write_sync(cbs, same);
+                } else {
+                    self.after_write(1, cbs);
+                }
+            }
+        }
+    }
+
+    /// The sink's `final` completed (Node's `onFinish`).
+    pub fn handle_final_done(&mut self, result: Result<(), E>) {
+        self.begin();
+        if self.has(PREFINISHED) {
+            let err = match result {
+                Err(e) => e,
+                Ok(()) => E::from_code(ErrorCode::MultipleCallback),
+            };
+            self.error_or_destroy(err, false);
+            return;
+        }
+        self.pending_cb = self.pending_cb.saturating_sub(1);
+        match result {
+            Err(err) => {
+                self.call_finished_callbacks(Err(err.clone()));
+                let sync = self.has(SYNC);
+                self.error_or_destroy(err, sync);
+            }
+            Ok(()) => {
+                if self.need_finish() {
+                    self.flags |= PREFINISHED;
+                    self.emit(Step::Out(Output::Event(Event::Prefinish)));
+                    self.pending_cb += 1;
+                    self.schedule(Task::Finish);
+                }
+            }
+        }
+    }
+
+    /// The sink's destroy completed (Node's `onDestroy`); later calls are ignored.
+    pub fn handle_destroy_done(&mut self, err: Option<E>) {
+        self.begin();
+        if self.has(DESTROY_DONE) {
+            return;
+        }
+        self.flags |= DESTROY_DONE | CLOSED;
+        match err {
+            Some(err) => {
+                if self.errored.is_none() {
+                    self.errored = Some(err.clone());
+                }
+                self.schedule(Task::EmitErrorClose(err));
+            }
+            None => self.schedule(Task::EmitClose),
+        }
+    }
+
+    /// The sink's `construct` completed (Node defers `onConstruct` by one tick).
+    pub fn handle_construct_done(&mut self, err: Option<E>) {
+        self.begin();
+        self.schedule(Task::OnConstruct(err));
+    }
+
+    /// Run the oldest deferred task; the driver calls this once per [`Output::ScheduleTick`].
+    pub fn handle_tick(&mut self) {
+        self.begin();
+        let Some(task) = self.tasks.pop_front() else { return };
+        self.tasks_taken += 1;
+        match task {
+            Task::AfterWrite { count, cbs, info } => {
+                if info && self.after_write_info_seq == self.tasks_taken - 1 {
+                    self.flags &= !AFTER_WRITE_TICK_INFO;
+                }
+                self.after_write(count, cbs);
+            }
+            Task::OnWriteError { err, cbs } => self.on_write_error(err, cbs),
+            Task::FinishMaybe => {
+                if self.need_finish() {
+                    self.finish();
+                } else {
+                    self.pending_cb = self.pending_cb.saturating_sub(1);
+                }
+            }
+            Task::Finish => self.finish(),
+            Task::ErrorBuffer => self.error_buffer(),
+            Task::EmitErrorClose(err) => {
+                self.emit_error_nt(err);
+                self.emit(Step::EmitClose);
+            }
+            Task::EmitClose => self.emit_close_nt(),
+            Task::EmitError(err) => self.emit_error_nt(err),
+            Task::OneOff(result) => self.emit(Step::Out(Output::OneOffCallback(result))),
+            Task::Construct => self.emit(Step::Out(Output::Construct)),
+            Task::OnConstruct(err) => self.on_construct(err),
+        }
+    }
+
+    // ---------------------------------------------------------------- outputs
+
+    /// The next thing the driver must do, or `None` when there is nothing left.
+    pub fn poll(&mut self) -> Option<Output<C, E>> {
+        while let Some(step) = self.steps.pop_front() {
+            self.insert_at = 0;
+            if let Some(out) = self.run_step(step) {
+                return Some(out);
+            }
+        }
+        None
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    fn has(&self, flag: u32) -> bool {
+        self.flags & flag != 0
+    }
+
+    /// Start of an operation: its outputs go before anything already pending.
+    fn begin(&mut self) {
+        self.insert_at = 0;
+    }
+
+    fn emit(&mut self, step: Step<C, E>) {
+        let at = self.insert_at.min(self.steps.len());
+        self.steps.insert(at, step);
+        self.insert_at = at + 1;
+    }
+
+    fn schedule(&mut self, task: Task<E>) {
+        self.tasks.push_back(task);
+        self.emit(Step::Out(Output::ScheduleTick));
+    }
+
+    fn size_of(&self, len: u64) -> u64 {
+        if self.opts.object_mode {
+            1
+        } else {
+            len
+        }
+    }
+
+    fn write_result(&mut self) -> bool {
+        let ret = self.length < self.opts.high_water_mark || self.length == 0;
+        if !ret {
+            self.flags |= NEED_DRAIN;
+            self.stats.writes_refused_backpressure += 1;
+        }
+        ret && !self.has(DESTROYED) && self.errored.is_none()
+    }
+
+    fn write_or_buffer(&mut self, chunk: C, len: u64, cb: Callback) -> WriteStatus<C> {
+        let len = self.size_of(len);
+        self.length = self.length.saturating_add(len);
+        self.stats.peak_length = self.stats.peak_length.max(self.length);
+        if self.has(WRITING) || self.errored.is_some() || self.corked > 0 || !self.has(CONSTRUCTED) {
+            if cb.is_some() {
+                self.buffered_cbs += 1;
+            }
+            self.buffered.push_back(Request { chunk, len, cb });
+            WriteStatus::Buffered(self.write_result())
+        } else {
+            self.start_write(len, 1, u32::from(cb.is_some()), cb == Callback::Same);
+            self.stats.sink_calls += 1;
+            WriteStatus::Dispatch(chunk)
+        }
+    }
+
+    /// The bookkeeping half of Node's `doWrite`.
+    fn start_write(&mut self, len: u64, chunks: u64, cbs: u32, same: bool) {
+        self.write_len = len;
+        self.write_chunks = chunks;
+        self.write_cbs = cbs;
+        self.write_cb_same = same;
+        self.flags |= WRITING | SYNC | EXPECT_WRITE_CB;
+    }
+
+    fn clear_buffer(&mut self) {
+        if self.has(DESTROYED) || self.corked > 0 || self.buffered.is_empty() || !self.has(CONSTRUCTED) {
+            return;
+        }
+        if self.buffered.len() > 1 && self.opts.has_writev {
+            let n = self.buffered.len() as u64;
+            self.pending_cb = self.pending_cb.saturating_sub(n - 1);
+            let cbs = self.buffered_cbs;
+            self.buffered_cbs = 0;
+            let chunks: Vec<C> = self.buffered.drain(..).map(|r| r.chunk).collect();
+            self.start_write(self.length, n, cbs, false);
+            self.flags &= !SYNC;
+            self.stats.sink_calls += 1;
+            self.stats.writev_calls += 1;
+            self.emit(Step::DoWrite(Output::Writev(chunks)));
+        } else if let Some(req) = self.buffered.pop_front() {
+            if req.cb.is_some() {
+                self.buffered_cbs = self.buffered_cbs.saturating_sub(1);
+            }
+            self.start_write(req.len, 1, u32::from(req.cb.is_some()), req.cb == Callback::Same);
+            self.flags &= !SYNC;
+            self.stats.sink_calls += 1;
+            self.emit(Step::DoWrite(Output::Write(req.chunk)));
+        }
+    }
+
+    /// The sync branch of Node's `onwrite`: completions inside the sink call defer their
+    /// callbacks (and `'drain'`) to a tick, coalescing runs of the same callback.
+    fn after_write_sync(&mut self, cbs: u32, same: bool) {
+        let need_drain = self.has(NEED_DRAIN) && self.length == 0;
+        let need_tick = need_drain || self.has(DESTROYED) || cbs > 0;
+        if cbs == 0 {
+            if !self.has(AFTER_WRITE_PENDING) && need_tick {
+                self.flags |= AFTER_WRITE_PENDING;
+                self.schedule(Task::AfterWrite { count: 1, cbs: 0, info: false });
+            } else {
+                self.completed_without_tick();
+            }
+        } else if same && self.has(AFTER_WRITE_TICK_INFO) && self.bump_after_write_info() {
+            // Coalesced into the pending tick of the same callback.
+        } else if need_tick {
+            self.flags |= AFTER_WRITE_PENDING | AFTER_WRITE_TICK_INFO;
+            self.after_write_info_seq = self.tasks_taken + self.tasks.len() as u64;
+            self.schedule(Task::AfterWrite { count: 1, cbs, info: true });
+        } else {
+            self.completed_without_tick();
+        }
+    }
+
+    fn bump_after_write_info(&mut self) -> bool {
+        let Some(index) = self.after_write_info_seq.checked_sub(self.tasks_taken) else { return false };
+        match self.tasks.get_mut(index as usize) {
+            Some(Task::AfterWrite { count, info: true, .. }) => {
+                *count += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn completed_without_tick(&mut self) {
+        self.pending_cb = self.pending_cb.saturating_sub(1);
+        if self.has(ENDING) {
+            self.finish_maybe(true);
+        }
+    }
+
+    /// Node's `afterWrite`: `'drain'` if owed, the callbacks, then the tail (continuations).
+    fn after_write(&mut self, count: u32, cbs: u32) {
+        self.flags &= !AFTER_WRITE_PENDING;
+        let need_drain = self.flags & (ENDING | NEED_DRAIN | DESTROYED) == NEED_DRAIN && self.length == 0;
+        if need_drain {
+            self.flags &= !NEED_DRAIN;
+            self.stats.drains += 1;
+            self.emit(Step::Out(Output::Event(Event::Drain)));
+        }
+        self.emit(Step::AfterWriteCallbacks { count, cbs });
+    }
+
+    fn on_write_error(&mut self, err: E, cbs: u32) {
+        self.pending_cb = self.pending_cb.saturating_sub(1);
+        if cbs > 0 {
+            self.emit(Step::Out(Output::WriteCallbacks { count: cbs, result: Err(err.clone()) }));
+        }
+        self.emit(Step::OnWriteErrorTail(err));
+    }
+
+    /// Node's `errorBuffer`: fail every buffered request and the pending end callbacks.
+    fn error_buffer(&mut self) {
+        if self.has(WRITING) {
+            return;
+        }
+        let errored = self.errored.clone();
+        while let Some(req) = self.buffered.pop_front() {
+            self.length = self.length.saturating_sub(req.len);
+            if req.cb.is_some() {
+                let err = match &errored {
+                    Some(e) => e.clone(),
+                    None => E::from_code(ErrorCode::Destroyed("write")),
+                };
+                self.emit(Step::Out(Output::WriteCallbacks { count: 1, result: Err(err) }));
+            }
+        }
+        self.buffered_cbs = 0;
+        let err = errored.unwrap_or_else(|| E::from_code(ErrorCode::Destroyed("end")));
+        self.call_finished_callbacks(Err(err));
+    }
+
+    fn call_finished_callbacks(&mut self, result: Result<(), E>) {
+        if self.end_cbs == 0 {
+            return;
+        }
+        self.end_cbs = 0;
+        self.emit(Step::Out(Output::EndCallbacks(result)));
+    }
+
+    fn need_finish(&self) -> bool {
+        self.flags
+            & (ENDING | DESTROYED | CONSTRUCTED | FINISHED | WRITING | ERROR_EMITTED | CLOSE_EMITTED)
+            == ENDING | CONSTRUCTED
+            && self.errored.is_none()
+            && self.buffered.is_empty()
+            && self.length == 0
+    }
+
+    fn finish_maybe(&mut self, sync: bool) {
+        if self.need_finish() {
+            self.prefinish();
+            self.emit(Step::FinishMaybeTail { sync });
+        }
+    }
+
+    fn prefinish(&mut self) {
+        if self.has(PREFINISHED) || self.has(FINAL_CALLED) {
+            return;
+        }
+        if self.opts.has_final && !self.has(DESTROYED) {
+            self.flags |= FINAL_CALLED;
+            self.pending_cb += 1;
+            self.emit(Step::DoWrite(Output::Final));
+        } else {
+            self.flags |= FINAL_CALLED | PREFINISHED;
+            self.emit(Step::Out(Output::Event(Event::Prefinish)));
+        }
+    }
+
+    fn finish(&mut self) {
+        self.pending_cb = self.pending_cb.saturating_sub(1);
+        self.flags |= FINISHED;
+        self.call_finished_callbacks(Ok(()));
+        self.emit(Step::Out(Output::Event(Event::Finish)));
+        self.emit(Step::AutoDestroy);
+    }
+
+    fn error_or_destroy(&mut self, err: E, sync: bool) {
+        if self.has(DESTROYED) {
+            return;
+        }
+        if self.opts.auto_destroy {
+            self.destroy_inner(Some(err));
+        } else {
+            if self.errored.is_none() {
+                self.errored = Some(err.clone());
+            }
+            if sync {
+                self.schedule(Task::EmitError(err));
+            } else {
+                self.emit_error_nt(err);
+            }
+        }
+    }
+
+    /// Node's `destroy` (destroy.js).
+    fn destroy_impl(&mut self, err: Option<E>) {
+        if self.has(DESTROYED) {
+            return;
+        }
+        if let Some(e) = &err {
+            if self.errored.is_none() {
+                self.errored = Some(e.clone());
+            }
+        }
+        self.flags |= DESTROYED;
+        if !self.has(CONSTRUCTED) {
+            self.flags |= DESTROY_DEFERRED;
+            self.deferred_destroy_err = err;
+        } else {
+            self.emit(Step::Out(Output::Destroy(err)));
+        }
+    }
+
+    fn emit_error_nt(&mut self, err: E) {
+        if self.has(ERROR_EMITTED) {
+            return;
+        }
+        self.flags |= ERROR_EMITTED;
+        self.emit(Step::Out(Output::Event(Event::Error(err))));
+    }
+
+    fn emit_close_nt(&mut self) {
+        self.flags |= CLOSE_EMITTED;
+        if self.opts.emit_close {
+            self.emit(Step::Out(Output::Event(Event::Close)));
+        }
+    }
+
+    fn on_construct(&mut self, err: Option<E>) {
+        if self.has(CONSTRUCT_DONE) {
+            let err = err.unwrap_or_else(|| E::from_code(ErrorCode::MultipleCallback));
+            self.error_or_destroy(err, false);
+            return;
+        }
+        self.flags |= CONSTRUCT_DONE | CONSTRUCTED;
+        if self.has(DESTROYED) {
+            if self.has(DESTROY_DEFERRED) {
+                self.flags &= !DESTROY_DEFERRED;
+                let destroy_err = self.deferred_destroy_err.take();
+                // Node aggregates both; the construct error, if any, is the cause we keep.
+                let err = err.or(destroy_err);
+                self.emit(Step::Out(Output::Destroy(err)));
+            }
+        } else if let Some(err) = err {
+            self.error_or_destroy(err, true);
+        } else {
+            if !self.has(WRITING) {
+                self.clear_buffer();
+            }
+            if self.has(ENDING) {
+                self.finish_maybe(false);
+            }
+        }
+    }
+
+    fn run_step(&mut self, step: Step<C, E>) -> Option<Output<C, E>> {
+        match step {
+            Step::Out(out) => Some(out),
+            Step::DoWrite(out) => {
+                if matches!(out, Output::Final) {
+                    if self.has(DESTROYED) {
+                        // Node checks `destroyed` before calling `_final`; the final that can no
+                        // longer run completes nothing.
+                        return None;
+                    }
+                    self.flags |= SYNC;
+                    return Some(out);
+                }
+                if self.has(DESTROYED) {
+                    self.flags |= SYNC;
+                    self.on_write(Err(E::from_code(ErrorCode::Destroyed("write"))));
+                    self.flags &= !SYNC;
+                    return None;
+                }
+                self.flags |= SYNC;
+                Some(out)
+            }
+            Step::AfterWriteCallbacks { count, cbs } => {
+                self.pending_cb = self.pending_cb.saturating_sub(u64::from(count));
+                self.emit(Step::AfterWriteTail);
+                let n = count.saturating_mul(cbs);
+                (n > 0).then_some(Output::WriteCallbacks { count: n, result: Ok(()) })
+            }
+            Step::AfterWriteTail => {
+                if self.has(DESTROYED) {
+                    self.error_buffer();
+                }
+                if self.has(ENDING) {
+                    self.finish_maybe(true);
+                }
+                None
+            }
+            Step::OnWriteErrorTail(err) => {
+                self.error_buffer();
+                self.error_or_destroy(err, false);
+                None
+            }
+            Step::FinishMaybeTail { sync } => {
+                if self.pending_cb == 0 {
+                    if sync {
+                        self.pending_cb += 1;
+                        self.schedule(Task::FinishMaybe);
+                    } else if self.need_finish() {
+                        self.pending_cb += 1;
+                        self.finish();
+                    }
+                }
+                None
+            }
+            Step::AutoDestroy => {
+                if self.opts.auto_destroy {
+                    self.destroy_inner(None);
+                }
+                None
+            }
+            Step::EmitClose => {
+                self.emit_close_nt();
+                None
+            }
+        }
+    }
+}

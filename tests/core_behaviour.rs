@@ -1,0 +1,535 @@
+//! One behaviour of the core per test, each checked through the reference driver
+//! (`core::sim`). The expected sequences were checked against Node 20's `stream.Writable`
+//! running the same scenario (see tests/js/ for the JS side of the same rules).
+
+use wasm_writable::core::sim::{Log, Pending, Sim, SimError, SinkMode};
+use wasm_writable::core::{ErrorCode, Event, Options};
+
+fn bytes(hwm: u64) -> Options {
+    Options { high_water_mark: hwm, ..Options::new(false) }
+}
+
+fn ok(id: u32) -> Log {
+    Log::WriteCb(id, Ok(()))
+}
+
+fn ev(e: Event<SimError>) -> Log {
+    Log::Event(e)
+}
+
+#[test]
+fn defaults_are_16k_bytes_and_16_objects() {
+    assert_eq!(Options::new(false).high_water_mark, 16384);
+    assert_eq!(Options::new(true).high_water_mark, 16);
+}
+
+#[test]
+fn write_returns_true_below_high_water_mark() {
+    let mut s = Sim::new(bytes(16), SinkMode::Async);
+    assert!(s.write(10).1);
+    assert_eq!(s.core.length(), 10);
+}
+
+#[test]
+fn write_returns_false_at_high_water_mark_and_still_accepts_the_chunk() {
+    let mut s = Sim::new(bytes(16), SinkMode::Async);
+    assert!(s.write(10).1);
+    assert!(!s.write(6).1);
+    assert_eq!(s.core.length(), 16);
+    assert!(s.core.need_drain());
+    assert_eq!(s.core.buffered_count(), 1);
+}
+
+#[test]
+fn large_write_to_sync_sink_returns_true() {
+    // Node 20.20: a 64-byte write to a highWaterMark-16 stream whose sink completes
+    // synchronously returns true: the return value is computed after the sink ran.
+    let mut s = Sim::new(bytes(16), SinkMode::Sync);
+    assert!(s.write(64).1);
+    assert!(!s.core.need_drain());
+}
+
+#[test]
+fn large_write_to_async_sink_returns_false_and_needs_drain() {
+    let mut s = Sim::new(bytes(16), SinkMode::Async);
+    assert!(!s.write(64).1);
+    assert!(s.core.need_drain());
+}
+
+#[test]
+fn object_mode_counts_objects_not_bytes() {
+    let mut s = Sim::new(Options { high_water_mark: 2, ..Options::new(true) }, SinkMode::Async);
+    assert!(s.write(1000).1);
+    assert_eq!(s.core.length(), 1);
+    assert!(!s.write(1000).1);
+    assert_eq!(s.core.length(), 2);
+}
+
+#[test]
+fn zero_length_write_returns_true_even_with_zero_high_water_mark() {
+    let mut s = Sim::new(bytes(0), SinkMode::Async);
+    assert!(s.write(0).1);
+}
+
+#[test]
+fn drain_fires_once_buffer_empties_after_false_write() {
+    let mut s = Sim::new(bytes(4), SinkMode::Async);
+    s.write(3);
+    s.write(3);
+    s.complete(); // first write done: second dispatched
+    assert!(!s.events().contains(&Event::Drain));
+    s.complete();
+    s.run_ticks();
+    assert_eq!(s.events().iter().filter(|e| **e == Event::Drain).count(), 1);
+    assert!(!s.core.need_drain());
+}
+
+#[test]
+fn drain_is_not_emitted_without_a_false_write() {
+    let mut s = Sim::new(bytes(100), SinkMode::Async);
+    s.write(3);
+    s.complete();
+    s.settle();
+    assert!(!s.events().contains(&Event::Drain));
+}
+
+#[test]
+fn drain_comes_before_the_write_callbacks_of_the_same_completion() {
+    let mut s = Sim::new(bytes(2), SinkMode::Async);
+    let (a, _) = s.write(5);
+    s.complete();
+    let tail: Vec<Log> = s.log.iter().skip(1).cloned().collect();
+    assert_eq!(tail, vec![ev(Event::Drain), ok(a)]);
+}
+
+#[test]
+fn drain_is_never_emitted_after_end() {
+    let mut s = Sim::new(bytes(2), SinkMode::Async);
+    s.write(5);
+    s.end(None);
+    s.settle();
+    assert!(!s.events().contains(&Event::Drain));
+    assert!(s.events().contains(&Event::Finish));
+}
+
+#[test]
+fn sync_sink_callback_is_deferred_to_a_tick() {
+    let mut s = Sim::new(bytes(16), SinkMode::Sync);
+    let (a, _) = s.write(3);
+    assert_eq!(s.log, vec![Log::SinkWrite(a)]);
+    assert_eq!(s.pending_ticks(), 1);
+    s.run_ticks();
+    assert_eq!(s.log, vec![Log::SinkWrite(a), ok(a)]);
+}
+
+#[test]
+fn async_sink_callback_runs_on_completion() {
+    let mut s = Sim::new(bytes(16), SinkMode::Async);
+    let (a, _) = s.write(3);
+    s.complete();
+    assert_eq!(s.log, vec![Log::SinkWrite(a), ok(a)]);
+    assert_eq!(s.pending_ticks(), 0);
+}
+
+#[test]
+fn sync_completions_of_the_same_callback_share_one_tick() {
+    let mut s = Sim::new(bytes(1000), SinkMode::Sync);
+    s.write_with(1, true, false);
+    s.write_with(1, true, true);
+    s.write_with(1, true, true);
+    assert_eq!(s.pending_ticks(), 1);
+    s.run_ticks();
+    assert_eq!(s.log.iter().filter(|l| matches!(l, Log::WriteCb(_, Ok(())))).count(), 3);
+}
+
+#[test]
+fn sync_completions_without_callback_schedule_no_tick() {
+    let mut s = Sim::new(bytes(1000), SinkMode::Sync);
+    for _ in 0..10 {
+        s.write_with(1, false, false);
+    }
+    assert_eq!(s.pending_ticks(), 0);
+    assert_eq!(s.core.length(), 0);
+}
+
+#[test]
+fn writes_reach_the_sink_in_order_one_at_a_time() {
+    let mut s = Sim::new(bytes(1000), SinkMode::Async);
+    let ids: Vec<u32> = (0..4).map(|_| s.write(1).0).collect();
+    assert_eq!(s.log, vec![Log::SinkWrite(ids[0])]);
+    for _ in 0..4 {
+        s.complete();
+    }
+    let writes: Vec<Log> = s.log.iter().filter(|l| matches!(l, Log::SinkWrite(_))).cloned().collect();
+    assert_eq!(writes, ids.iter().map(|i| Log::SinkWrite(*i)).collect::<Vec<_>>());
+}
+
+#[test]
+fn writes_behind_a_busy_sink_are_batched_into_writev() {
+    let mut s = Sim::new(Options { has_writev: true, ..bytes(1000) }, SinkMode::Async);
+    let (a, _) = s.write(1);
+    let (b, _) = s.write(1);
+    let (c, _) = s.write(1);
+    s.complete();
+    // As in Node's onwrite: the buffer is handed on before the finished write's callback runs.
+    assert_eq!(s.log, vec![Log::SinkWrite(a), Log::SinkWritev(vec![b, c]), ok(a)]);
+    s.complete();
+    assert_eq!(s.log[3..], [ok(b), ok(c)]);
+}
+
+#[test]
+fn single_buffered_write_uses_write_not_writev() {
+    let mut s = Sim::new(Options { has_writev: true, ..bytes(1000) }, SinkMode::Async);
+    s.write(1);
+    let (b, _) = s.write(1);
+    s.complete();
+    assert_eq!(s.log, vec![Log::SinkWrite(0), Log::SinkWrite(b), ok(0)]);
+}
+
+#[test]
+fn cork_buffers_and_uncork_flushes_as_one_writev() {
+    let mut s = Sim::new(Options { has_writev: true, ..bytes(1000) }, SinkMode::Async);
+    s.cork();
+    let ids: Vec<u32> = (0..3).map(|_| s.write(2).0).collect();
+    assert!(s.log.is_empty());
+    assert_eq!(s.core.corked(), 1);
+    s.uncork();
+    assert_eq!(s.log, vec![Log::SinkWritev(ids.clone())]);
+    assert_eq!(s.core.stats().writev_calls, 1);
+}
+
+#[test]
+fn cork_without_writev_flushes_one_write_after_another() {
+    let mut s = Sim::new(bytes(1000), SinkMode::Sync);
+    s.cork();
+    let ids: Vec<u32> = (0..3).map(|_| s.write(2).0).collect();
+    s.uncork();
+    let writes: Vec<Log> = s.log.iter().filter(|l| matches!(l, Log::SinkWrite(_))).cloned().collect();
+    assert_eq!(writes, ids.iter().map(|i| Log::SinkWrite(*i)).collect::<Vec<_>>());
+}
+
+#[test]
+fn cork_nests_and_needs_as_many_uncorks() {
+    let mut s = Sim::new(Options { has_writev: true, ..bytes(1000) }, SinkMode::Async);
+    s.cork();
+    s.cork();
+    s.write(1);
+    s.write(1);
+    s.uncork();
+    assert!(s.log.is_empty());
+    assert_eq!(s.core.corked(), 1);
+    s.uncork();
+    assert_eq!(s.log.len(), 1);
+}
+
+#[test]
+fn uncork_below_zero_is_harmless() {
+    let mut s = Sim::new(bytes(1000), SinkMode::Async);
+    s.uncork();
+    assert_eq!(s.core.corked(), 0);
+}
+
+#[test]
+fn end_uncorks_fully() {
+    let mut s = Sim::new(Options { has_writev: true, ..bytes(1000) }, SinkMode::Sync);
+    s.cork();
+    s.cork();
+    s.write(1);
+    s.write(1);
+    s.end(None);
+    s.settle();
+    assert_eq!(s.core.corked(), 0);
+    assert!(s.events().contains(&Event::Finish));
+}
+
+#[test]
+fn lifecycle_emits_prefinish_finish_close_in_order() {
+    let mut s = Sim::new(bytes(1000), SinkMode::Sync);
+    s.write(1);
+    s.end(None);
+    s.settle();
+    assert_eq!(s.events(), vec![Event::Prefinish, Event::Finish, Event::Close]);
+    assert!(s.core.finished() && s.core.destroyed() && s.core.closed());
+}
+
+#[test]
+fn final_runs_after_last_write_and_before_finish() {
+    let mut s = Sim::new(Options { has_final: true, ..bytes(1000) }, SinkMode::Async);
+    let (a, _) = s.write(1);
+    s.end(None);
+    assert!(!s.log.contains(&Log::SinkFinal));
+    s.complete(); // the write
+    assert!(s.log.contains(&Log::SinkFinal));
+    assert!(!s.events().contains(&Event::Finish));
+    s.complete(); // final
+    s.settle();
+    let pos = |l: &Log| s.log.iter().position(|x| x == l);
+    assert!(pos(&ok(a)) < pos(&Log::SinkFinal));
+    assert!(pos(&Log::SinkFinal) < pos(&ev(Event::Prefinish)));
+    assert!(pos(&ev(Event::Prefinish)) < pos(&ev(Event::Finish)));
+}
+
+#[test]
+fn final_error_errors_the_stream_and_skips_finish() {
+    let mut s = Sim::new(Options { has_final: true, ..bytes(1000) }, SinkMode::Async);
+    let e = s.end(None);
+    s.run_ticks();
+    assert_eq!(s.pending(), Pending::Final);
+    s.fail(SimError::Sink(7));
+    s.settle();
+    assert_eq!(s.events(), vec![Event::Error(SimError::Sink(7)), Event::Close]);
+    assert!(s.log.contains(&Log::EndCb(e, Err(SimError::Sink(7)))));
+}
+
+#[test]
+fn end_callback_runs_at_finish() {
+    let mut s = Sim::new(bytes(1000), SinkMode::Sync);
+    let e = s.end(None);
+    s.settle();
+    let end_pos = s.log.iter().position(|l| *l == Log::EndCb(e, Ok(())));
+    let finish_pos = s.log.iter().position(|l| *l == ev(Event::Finish));
+    assert!(end_pos.is_some() && end_pos < finish_pos);
+}
+
+#[test]
+fn end_with_chunk_writes_it_first() {
+    let mut s = Sim::new(bytes(1000), SinkMode::Sync);
+    s.end(Some(5));
+    assert_eq!(s.log.first(), Some(&Log::SinkWrite(0)));
+    s.settle();
+    assert!(s.core.finished());
+}
+
+#[test]
+fn end_twice_after_finish_gives_already_finished() {
+    let mut s = Sim::new(bytes(1000), SinkMode::Sync);
+    s.end(None);
+    s.settle();
+    let e = s.end(None);
+    s.settle();
+    assert!(s.log.contains(&Log::EndCb(e, Err(SimError::Code(ErrorCode::AlreadyFinished("end"))))));
+}
+
+#[test]
+fn end_twice_before_finish_waits_for_finish() {
+    let mut s = Sim::new(bytes(1000), SinkMode::Async);
+    s.write(1);
+    let e1 = s.end(None);
+    let e2 = s.end(None);
+    s.settle();
+    assert!(s.log.contains(&Log::EndCb(e1, Ok(()))));
+    assert!(s.log.contains(&Log::EndCb(e2, Ok(()))));
+}
+
+#[test]
+fn write_after_end_fails_callback_then_errors_stream() {
+    let mut s = Sim::new(bytes(1000), SinkMode::Async);
+    s.end(None);
+    let (w, ret) = s.write(1);
+    assert!(!ret);
+    s.settle();
+    let err = SimError::Code(ErrorCode::WriteAfterEnd);
+    let cb = s.log.iter().position(|l| *l == Log::WriteCb(w, Err(err.clone())));
+    let error = s.log.iter().position(|l| *l == ev(Event::Error(err.clone())));
+    assert!(cb.is_some() && cb < error, "{:?}", s.log);
+    assert_eq!(s.core.errored(), Some(&err));
+    assert_eq!(s.events().last(), Some(&Event::Close));
+}
+
+#[test]
+fn write_after_destroy_fails_with_destroyed() {
+    let mut s = Sim::new(bytes(1000), SinkMode::Sync);
+    s.destroy(None);
+    let (w, ret) = s.write(1);
+    assert!(!ret);
+    s.settle();
+    assert!(s.log.contains(&Log::WriteCb(w, Err(SimError::Code(ErrorCode::Destroyed("write"))))));
+    // No 'error' event: the stream was already destroyed.
+    assert_eq!(s.events(), vec![Event::Close]);
+}
+
+#[test]
+fn sink_error_calls_write_callback_before_error_event() {
+    let mut s = Sim::new(bytes(1000), SinkMode::Async);
+    let (a, _) = s.write(1);
+    s.fail(SimError::Sink(1));
+    s.settle();
+    let e = SimError::Sink(1);
+    assert_eq!(s.log[1], Log::WriteCb(a, Err(e.clone())));
+    assert_eq!(s.events(), vec![Event::Error(e.clone()), Event::Close]);
+    assert_eq!(s.core.errored(), Some(&e));
+    assert!(s.core.aborted());
+}
+
+#[test]
+fn sink_error_fails_buffered_writes_with_the_error() {
+    let mut s = Sim::new(bytes(1000), SinkMode::Async);
+    s.write(1);
+    let (b, _) = s.write(1);
+    let (c, _) = s.write(1);
+    s.fail(SimError::Sink(2));
+    s.settle();
+    assert!(s.log.contains(&Log::WriteCb(b, Err(SimError::Sink(2)))));
+    assert!(s.log.contains(&Log::WriteCb(c, Err(SimError::Sink(2)))));
+    assert_eq!(s.core.length(), 0);
+    assert_eq!(s.callbacks_outstanding(), 0);
+}
+
+#[test]
+fn sync_sink_error_is_reported_on_a_tick() {
+    let mut s = Sim::new(bytes(1000), SinkMode::Sync);
+    s.fail_next_write_sync(SimError::Sink(3));
+    let (a, ret) = s.write(1);
+    assert!(!ret, "write() returns false once the stream has errored");
+    assert_eq!(s.log, vec![Log::SinkWrite(a)]);
+    assert_eq!(s.core.errored(), Some(&SimError::Sink(3)));
+    s.run_ticks();
+    assert_eq!(s.log[1], Log::WriteCb(a, Err(SimError::Sink(3))));
+    assert_eq!(s.events(), vec![Event::Error(SimError::Sink(3)), Event::Close]);
+}
+
+#[test]
+fn destroy_fails_buffered_writes_with_destroyed_then_closes() {
+    let mut s = Sim::new(bytes(1000), SinkMode::Async);
+    s.write(1);
+    let (b, _) = s.write(1);
+    s.destroy(None);
+    s.settle();
+    assert!(s.log.contains(&Log::WriteCb(b, Err(SimError::Code(ErrorCode::Destroyed("write"))))));
+    assert_eq!(s.events(), vec![Event::Close]);
+    assert_eq!(s.log.iter().filter(|l| matches!(l, Log::SinkDestroy(_))).count(), 1);
+}
+
+#[test]
+fn destroy_with_error_emits_error_then_close_once() {
+    let mut s = Sim::new(bytes(1000), SinkMode::Sync);
+    s.destroy(Some(SimError::Sink(9)));
+    s.destroy(Some(SimError::Sink(10)));
+    s.settle();
+    assert_eq!(s.events(), vec![Event::Error(SimError::Sink(9)), Event::Close]);
+    assert_eq!(s.core.errored(), Some(&SimError::Sink(9)));
+}
+
+#[test]
+fn destroy_passes_its_error_to_the_sink_once() {
+    let mut s = Sim::new(bytes(1000), SinkMode::Sync);
+    s.destroy(Some(SimError::Sink(4)));
+    s.destroy(None);
+    s.settle();
+    let destroys: Vec<&Log> = s.log.iter().filter(|l| matches!(l, Log::SinkDestroy(_))).collect();
+    assert_eq!(destroys, vec![&Log::SinkDestroy(Some(SimError::Sink(4)))]);
+}
+
+#[test]
+fn emit_close_false_suppresses_close() {
+    let mut s = Sim::new(Options { emit_close: false, ..bytes(1000) }, SinkMode::Sync);
+    s.end(None);
+    s.settle();
+    assert_eq!(s.events(), vec![Event::Prefinish, Event::Finish]);
+    assert!(s.core.closed());
+}
+
+#[test]
+fn auto_destroy_false_keeps_stream_alive_after_finish() {
+    let mut s = Sim::new(Options { auto_destroy: false, ..bytes(1000) }, SinkMode::Sync);
+    s.end(None);
+    s.settle();
+    assert!(s.core.finished());
+    assert!(!s.core.destroyed());
+}
+
+#[test]
+fn auto_destroy_false_reports_sink_error_without_destroying() {
+    let mut s = Sim::new(Options { auto_destroy: false, ..bytes(1000) }, SinkMode::Async);
+    s.write(1);
+    let (b, ret) = s.write(1);
+    assert!(ret);
+    s.fail(SimError::Sink(5));
+    s.settle();
+    assert_eq!(s.events(), vec![Event::Error(SimError::Sink(5))]);
+    assert!(!s.core.destroyed());
+    assert!(s.log.contains(&Log::WriteCb(b, Err(SimError::Sink(5)))));
+    assert!(!s.core.writable());
+}
+
+#[test]
+fn callback_called_twice_errors_with_multiple_callback() {
+    let mut s = Sim::new(bytes(1000), SinkMode::Async);
+    s.write(1);
+    s.complete();
+    s.spurious_write_done();
+    s.settle();
+    assert!(s.events().contains(&Event::Error(SimError::Code(ErrorCode::MultipleCallback))));
+}
+
+#[test]
+fn construct_holds_writes_until_done() {
+    let mut s = Sim::new(Options { has_construct: true, ..bytes(1000) }, SinkMode::Async);
+    let (a, _) = s.write(1);
+    assert!(s.log.is_empty());
+    s.run_ticks();
+    assert_eq!(s.log, vec![Log::SinkConstruct]);
+    s.complete();
+    s.run_ticks();
+    assert_eq!(s.log.last(), Some(&Log::SinkWrite(a)));
+}
+
+#[test]
+fn construct_error_destroys_with_it() {
+    let mut s = Sim::new(Options { has_construct: true, ..bytes(1000) }, SinkMode::Async);
+    s.run_ticks();
+    s.fail(SimError::Sink(6));
+    s.settle();
+    assert_eq!(s.events(), vec![Event::Error(SimError::Sink(6)), Event::Close]);
+}
+
+#[test]
+fn destroy_during_construct_waits_for_it() {
+    let mut s = Sim::new(Options { has_construct: true, ..bytes(1000) }, SinkMode::Async);
+    s.destroy(None);
+    assert!(!s.log.iter().any(|l| matches!(l, Log::SinkDestroy(_))));
+    s.run_ticks();
+    s.complete(); // construct done
+    s.settle();
+    assert!(s.log.iter().any(|l| matches!(l, Log::SinkDestroy(_))));
+    assert_eq!(s.events(), vec![Event::Close]);
+}
+
+#[test]
+fn writable_flags_follow_the_lifecycle() {
+    let mut s = Sim::new(bytes(1000), SinkMode::Async);
+    assert!(s.core.writable() && !s.core.ended() && !s.core.finished());
+    s.end(None);
+    assert!(!s.core.writable() && s.core.ended() && !s.core.finished());
+    s.settle();
+    assert!(s.core.finished() && !s.core.aborted());
+}
+
+#[test]
+fn stats_count_accepted_written_and_peak() {
+    let mut s = Sim::new(bytes(4), SinkMode::Async);
+    s.write(3);
+    s.write(3);
+    s.settle();
+    let st = s.core.stats();
+    assert_eq!((st.chunks_accepted, st.units_accepted), (2, 6));
+    assert_eq!((st.chunks_written, st.units_written), (2, 6));
+    assert_eq!(st.peak_length, 6);
+    assert_eq!(st.drains, 1);
+    assert_eq!(st.writes_refused_backpressure, 1);
+}
+
+#[test]
+fn peak_buffered_stays_within_high_water_mark_plus_one_chunk_when_respected() {
+    let mut s = Sim::new(bytes(64), SinkMode::Async);
+    for _ in 0..1000 {
+        if !s.write(24).1 {
+            // Wait for drain.
+            while s.core.need_drain() {
+                s.complete();
+                s.run_ticks();
+            }
+        }
+    }
+    assert!(s.core.stats().peak_length <= 64 + 24);
+}
