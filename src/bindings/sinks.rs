@@ -12,7 +12,7 @@
 //! Failures throw a JavaScript `Error` whose `.code` is the [`SinkError`] code. The classes only
 //! convert values: every decision lives in [`crate::sinks`].
 
-use js_sys::{Error, RangeError, Reflect, TypeError};
+use js_sys::{Error, JsString, RangeError, Reflect, TypeError};
 use wasm_bindgen::prelude::*;
 
 use crate::sinks::{CountingSink, MemorySink, Sink, SinkError};
@@ -59,14 +59,13 @@ fn read_limit(options: &JsValue) -> Result<Option<usize>, JsValue> {
         return Ok(None);
     }
     if !(n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0) {
-        return Err(with_code(
-            RangeError::new(&format!(
-                "The value of \"options.limit\" is out of range. It must be a non-negative \
-                 integer. Received {n}"
-            ))
-            .into(),
-            "ERR_OUT_OF_RANGE",
-        ));
+        // The number is formatted by JS (String(n)): Rust's float formatting would add ~10 KiB.
+        let message = JsString::from(
+            "The value of \"options.limit\" is out of range. It must be a non-negative integer. \
+             Received ",
+        )
+        .concat(&limit);
+        return Err(with_code(RangeError::new(&String::from(message)).into(), "ERR_OUT_OF_RANGE"));
     }
     // Integral and in range: the conversion is exact on wasm32 (saturating above usize::MAX,
     // where no wasm32 memory could hold that much anyway).
@@ -231,7 +230,11 @@ mod tests {
         for n in [-1.0, 1.5, f64::NAN] {
             let err = JsMemorySink::new(options_with_limit(JsValue::from_f64(n))).err().unwrap();
             assert_eq!(code_of(&err).as_deref(), Some("ERR_OUT_OF_RANGE"));
+            assert!(err.is_instance_of::<RangeError>());
         }
+        let nan = JsMemorySink::new(options_with_limit(JsValue::from_f64(f64::NAN))).err().unwrap();
+        let message = Reflect::get(&nan, &JsValue::from_str("message")).unwrap().as_string();
+        assert!(message.unwrap().ends_with("Received NaN"));
         let unlimited = JsMemorySink::new(options_with_limit(JsValue::from_f64(f64::INFINITY)));
         assert_eq!(unlimited.unwrap().limit(), None);
         assert!(JsMemorySink::new(JsValue::NULL).is_ok());
