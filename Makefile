@@ -1,6 +1,6 @@
 # Entry points; the logic lives in scripts/ (each script says what it does at its top).
 #   make pkg    build the npm package into pkg/ (prints the .wasm size)
-#   make test   every test layer (LAYERS="js packaging" to pick some)
+#   make test   every test layer (LAYERS="js packaging" to pick some; KEEP_GOING=1 to go on after a failure)
 #   make demo   build pkg/ and serve the demo on http://localhost:$(PORT)/
 #   make bench  run the benchmarks
 #   make tools  install missing build tools (add BROWSER=1 for chromium + chromedriver)
