@@ -1,2 +1,193 @@
-// Benchmarks (`make bench`). Placeholder: a later issue fills in the harness and the README table.
-console.log('no benchmarks yet');
+// Benchmarks (`make bench`): throughput of the Node-style face against Node's own stream.Writable,
+// readable-stream and streamx, measured in the same process and run. Not a test: it asserts
+// nothing, it prints numbers (and, with --update-readme, writes the table into README.md).
+//
+//   node benches/run.mjs [--quick] [--filter TEXT] [--update-readme] [--json FILE]
+//
+// Each row: one way of writing (plain / writev / cork / cork+writev), one chunk kind (16 B,
+// 1 KiB, 64 KiB, objects), one sink completion (sync, microtask, setImmediate). The producer
+// respects backpressure (awaits 'drain' when write() returns false). Each cell is the median of
+// several repetitions of a run sized to take ~40 ms; the ratio is ours / Node's.
+import { Writable as NodeWritable } from 'node:stream';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { createRequire } from 'node:module';
+import { Writable as OurWritable } from '../pkg/node.mjs';
+
+const require = createRequire(import.meta.url);
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const filterIdx = args.indexOf('--filter');
+const filter = filterIdx >= 0 ? args[filterIdx + 1] : null;
+const jsonIdx = args.indexOf('--json');
+const jsonOut = jsonIdx >= 0 ? args[jsonIdx + 1] : 'build/bench.json';
+const REPS = quick ? 3 : 7;
+const TARGET_MS = quick ? 15 : 40;
+
+let RsWritable = null;
+let StreamxWritable = null;
+try { RsWritable = require('readable-stream').Writable; } catch { /* optional peer */ }
+try { StreamxWritable = require('streamx').Writable; } catch { /* optional peer */ }
+
+const completions = {
+  sync: (cb) => cb(),
+  microtask: (cb) => queueMicrotask(cb),
+  setImmediate: (cb) => setImmediate(cb),
+};
+
+const chunks = {
+  '16 B': { make: () => Buffer.alloc(16, 1), objectMode: false },
+  '1 KiB': { make: () => Buffer.alloc(1024, 1), objectMode: false },
+  '64 KiB': { make: () => Buffer.alloc(65536, 1), objectMode: false },
+  objects: { make: () => ({ id: 1, name: 'row' }), objectMode: true },
+};
+
+const modes = {
+  plain: { writev: false, cork: 0 },
+  writev: { writev: true, cork: 0 },
+  cork: { writev: false, cork: 16 },
+  'cork+writev': { writev: true, cork: 16 },
+};
+
+/** Build a stream of implementation `impl` for one row. */
+function makeStream(impl, mode, chunk, completion) {
+  const done = completions[completion];
+  const objectMode = chunks[chunk].objectMode;
+  if (impl === 'streamx') {
+    const opts = { write(data, cb) { done(cb); } };
+    if (modes[mode].writev) opts.writev = (batch, cb) => done(cb);
+    opts.highWaterMark = objectMode ? 16 : 16384;
+    if (!objectMode) opts.byteLength = (b) => b.length;
+    return new StreamxWritable(opts);
+  }
+  const W = impl === 'node' ? NodeWritable : impl === 'ours' ? OurWritable : RsWritable;
+  const opts = { objectMode, write(c, e, cb) { done(cb); } };
+  if (modes[mode].writev) opts.writev = (entries, cb) => done(cb);
+  return new W(opts);
+}
+
+/** Write `n` chunks respecting backpressure; resolve when the stream has finished. */
+function produce(w, n, value, corkBatch) {
+  return new Promise((resolve, reject) => {
+    let i = 0;
+    w.on('error', reject);
+    w.on('finish', resolve);
+    const pump = () => {
+      while (i < n) {
+        let ok;
+        if (corkBatch > 0) {
+          w.cork();
+          const stop = Math.min(n, i + corkBatch);
+          for (; i < stop; i++) ok = w.write(value);
+          w.uncork();
+        } else {
+          ok = w.write(value);
+          i++;
+        }
+        if (!ok) {
+          w.once('drain', pump);
+          return;
+        }
+      }
+      w.end();
+    };
+    pump();
+  });
+}
+
+async function timeRun(impl, mode, chunk, completion, n) {
+  const w = makeStream(impl, mode, chunk, completion);
+  const value = chunks[chunk].make();
+  const t0 = performance.now();
+  await produce(w, n, value, modes[mode].cork);
+  return performance.now() - t0;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}
+
+/** Writes per second for one implementation on one row (calibrated, median of REPS). */
+async function measure(impl, mode, chunk, completion) {
+  if (impl === 'streamx' && modes[mode].cork) return null; // streamx has no cork()
+  let n = 1000;
+  for (;;) {
+    const ms = await timeRun(impl, mode, chunk, completion, n);
+    if (ms >= TARGET_MS / 4 || n >= 1 << 24) {
+      n = Math.max(1000, Math.round((n * TARGET_MS) / Math.max(ms, 0.001)));
+      break;
+    }
+    n *= 4;
+  }
+  const rates = [];
+  for (let r = 0; r < REPS; r++) {
+    const ms = await timeRun(impl, mode, chunk, completion, n);
+    rates.push((n / ms) * 1000);
+  }
+  return median(rates);
+}
+
+const impls = ['node', 'ours', ...(RsWritable ? ['readable-stream'] : []), ...(StreamxWritable ? ['streamx'] : [])];
+
+function fmtRate(r) {
+  if (r == null) return 'n/a';
+  if (r >= 1e6) return `${(r / 1e6).toFixed(2)} M/s`;
+  return `${(r / 1e3).toFixed(0)} k/s`;
+}
+
+const rows = [];
+for (const completion of Object.keys(completions)) {
+  for (const chunk of Object.keys(chunks)) {
+    for (const mode of Object.keys(modes)) {
+      const label = `${mode} · ${chunk} · ${completion}`;
+      if (filter && !label.includes(filter)) continue;
+      const rates = {};
+      for (const impl of impls) rates[impl] = await measure(impl, mode, chunk, completion);
+      const row = { mode, chunk, completion, rates, ratio: rates.ours / rates.node };
+      rows.push(row);
+      const peers = impls
+        .filter((i) => i !== 'node' && i !== 'ours')
+        .map((i) => `${i} ${rates[i] == null ? 'n/a' : (rates[i] / rates.node).toFixed(2) + '×'}`)
+        .join(', ');
+      console.log(
+        `${label.padEnd(36)} node ${fmtRate(rates.node).padStart(10)}  ours ${fmtRate(rates.ours).padStart(10)}  ` +
+          `ratio ${row.ratio.toFixed(2)}×  (${peers})`,
+      );
+    }
+  }
+}
+
+const header =
+  '| mode | chunk | sink completes | Node `Writable` | wasm-writable | ratio | readable-stream | streamx |\n' +
+  '|---|---|---|---:|---:|---:|---:|---:|';
+const table = [
+  header,
+  ...rows.map((r) => {
+    const peer = (k) => (r.rates[k] == null ? 'n/a' : `${(r.rates[k] / r.rates.node).toFixed(2)}×`);
+    return `| ${r.mode} | ${r.chunk} | ${r.completion} | ${fmtRate(r.rates.node)} | ${fmtRate(r.rates.ours)} | **${r.ratio.toFixed(2)}×** | ${peer('readable-stream')} | ${peer('streamx')} |`;
+  }),
+].join('\n');
+
+const below = rows.filter((r) => r.ratio < 1).length;
+const summary = `${rows.length} rows; ours ≥ 1.0× Node on ${rows.length - below}, below on ${below}; ` +
+  `median ratio ${median(rows.map((r) => r.ratio)).toFixed(2)}× (Node ${process.version}, ${REPS} reps, median).`;
+console.log('\n' + table + '\n\n' + summary);
+
+mkdirSync('build', { recursive: true });
+writeFileSync(jsonOut, JSON.stringify({ node: process.version, reps: REPS, rows }, null, 2));
+
+if (args.includes('--update-readme')) {
+  const readme = readFileSync('README.md', 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const a = readme.indexOf(start);
+  const b = readme.indexOf(end);
+  if (a < 0 || b < a) {
+    console.error('README.md has no bench markers; table not written');
+  } else {
+    const block = `${start}\n${table}\n\n${summary}\n${end}`;
+    writeFileSync('README.md', readme.slice(0, a) + block + readme.slice(b + end.length));
+    console.log('README.md benchmark table updated');
+  }
+}

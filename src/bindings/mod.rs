@@ -1,2 +1,4 @@
-//! The wasm-bindgen surface driven by the JavaScript faces.
+//! The wasm-bindgen surface driven by the JavaScript faces: thin conversions, no stream logic.
+mod core;
+mod errors;
 mod sinks;

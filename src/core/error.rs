@@ -112,6 +112,16 @@ impl fmt::Display for ErrorCode {
 pub trait StreamError: Clone {
     /// Make a fresh error for a failure the core detected itself.
     fn from_code(code: ErrorCode) -> Self;
+
+    /// Node's `aggregateTwoErrors(inner, outer)`, used when `destroy(outer)` was called while
+    /// `construct` was pending and construct then failed with `inner`. Node passes an
+    /// `AggregateError` with the outer error's `code` and `message` (and `errors: [outer, inner]`)
+    /// to `_destroy` and `'error'`. Hosts that can build one should; the default keeps the outer
+    /// error, whose code and message the aggregate carries.
+    fn aggregate(inner: Self, outer: Self) -> Self {
+        let _ = inner;
+        outer
+    }
 }
 
 impl StreamError for ErrorCode {

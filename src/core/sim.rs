@@ -66,6 +66,8 @@ pub enum Log {
     EndCb(u32, Result<(), SimError>),
     /// An event was emitted.
     Event(Event<SimError>),
+    /// The core dropped this many buffered chunks.
+    Discard(u32),
 }
 
 /// What is pending at the simulated sink.
@@ -199,6 +201,10 @@ impl Sim {
             }
             None => false,
         };
+        // `end(chunk)` is `write(chunk)` then `end()`: like any command, the write's outputs are
+        // handled before the next command (Node calls the sink's destroy of a refused chunk inside
+        // that write, before end() schedules its callback).
+        self.drain();
         let id = self.next_end;
         self.next_end += 1;
         match self.core.end(true, rejected) {
@@ -392,6 +398,7 @@ impl Sim {
                     None => {}
                 },
                 Output::Event(e) => self.log.push(Log::Event(e)),
+                Output::Discard { count } => self.log.push(Log::Discard(count)),
             }
         }
         self.polling = false;

@@ -160,6 +160,13 @@ pub enum Output<C, E> {
     EndCallbacks(Result<(), E>),
     /// Call the oldest one-off callback with this result.
     OneOffCallback(Result<(), E>),
+    /// The `count` oldest chunks the driver still holds for undispatched writes were dropped by
+    /// the core (a destroyed or errored stream discards its buffer): drop them too. Drivers
+    /// whose chunks live in the core can ignore this.
+    Discard {
+        /// How many chunks, oldest first.
+        count: u32,
+    },
     /// Emit an event.
     Event(Event<E>),
 }
@@ -193,6 +200,8 @@ struct Request<C> {
     chunk: C,
     len: u64,
     cb: Callback,
+    /// Which run of identical callbacks its callback belongs to (see `cb_chain`).
+    chain: u32,
 }
 
 /// Deferred work: Node's `process.nextTick` callbacks of the writable side.
@@ -210,6 +219,8 @@ enum Task<E> {
     Finish,
     /// `errorBuffer` scheduled by `destroy()`.
     ErrorBuffer,
+    /// The callbacks of writes `errorBuffer` discarded, held behind earlier writes' callbacks.
+    ErrorBufferCallbacks { cbs: u32, errored: Option<E> },
     /// `emitErrorCloseNT`.
     EmitErrorClose(E),
     /// `emitCloseNT`.
@@ -218,6 +229,9 @@ enum Task<E> {
     EmitError(E),
     /// `process.nextTick(cb, result)` for a refused write or end.
     OneOff(Result<(), E>),
+    /// The same for the callback of an `end()` whose tail ran after its flush: the callback is
+    /// the only one in the driver's end list.
+    DeferredEndCallback(Result<(), E>),
     /// `constructNT`.
     Construct,
     /// `onConstruct` (Node defers the construct callback by a tick).
@@ -231,6 +245,10 @@ enum Step<C, E> {
     Out(Output<C, E>),
     /// `doWrite` of a polled write: re-checks `destroyed` when the driver gets to it.
     DoWrite(Output<C, E>),
+    /// Node's `afterWrite`, after any sink call `clear_buffer` started before it.
+    AfterWrite { count: u32, cbs: u32 },
+    /// `finishMaybe(sync)` after the sink call `clear_buffer` started before it.
+    FinishMaybe { sync: bool },
     /// `afterWrite` after `'drain'`: the callbacks.
     AfterWriteCallbacks { count: u32, cbs: u32 },
     /// `afterWrite` after the callbacks.
@@ -243,6 +261,8 @@ enum Step<C, E> {
     AutoDestroy,
     /// `emitErrorCloseNT` after `'error'`.
     EmitClose,
+    /// The rest of `end()` after `uncork()` flushed the buffer to the sink.
+    EndTail { has_cb: bool, write_rejected: bool, rejection: Option<E>, listed: bool },
 }
 
 // Lifecycle and bookkeeping flags. Each mirrors the Node flag of the same name.
@@ -285,6 +305,15 @@ const DESTROY_DONE: u32 = 1 << 16;
 const DESTROY_DEFERRED: u32 = 1 << 17;
 /// The construct callback has been called.
 const CONSTRUCT_DONE: u32 = 1 << 18;
+/// The in-flight write (or batch) was handed over by `clear_buffer`. Node keeps `kBuffered` set
+/// until its `clearBuffer` returns, so a synchronous completion of such a write does not
+/// finish the stream itself: whoever flushed checks after the flush (`end`, construct, the
+/// previous write's `afterWrite`).
+const FROM_BUFFER: u32 = 1 << 19;
+/// The running flush has no such check after it (a plain `uncork()`, or an `end()` that does
+/// not end the stream). Node never finishes such a stream when the last write completes
+/// synchronously without a callback; the core lets that completion finish it instead.
+const LONE_FLUSH: u32 = 1 << 20;
 
 /// The sans-I/O writable stream: Node's `WritableState` plus the logic of `writable.js`.
 ///
@@ -302,8 +331,11 @@ const CONSTRUCT_DONE: u32 = 1 << 18;
 pub struct WritableCore<C, E> {
     opts: Options,
     flags: u32,
-    /// Size units accepted and not yet completed: queued plus in flight (Node's `length`).
+    /// Size units accepted and not yet completed: queued plus in flight (Node's `length`),
+    /// plus units reserved by an outside queue (see [`WritableCore::reserve`]).
     length: u64,
+    /// Units counted in `length` by `reserve` whose chunks have not arrived yet.
+    reserved: u64,
     /// Nested `cork()` count.
     corked: u32,
     /// Writes accepted whose completion the core still owes (Node's `pendingcb`); finish waits
@@ -315,10 +347,20 @@ pub struct WritableCore<C, E> {
     write_chunks: u64,
     /// Driver callbacks attached to the in-flight write or batch (0 = Node's `nop`).
     write_cbs: u32,
-    /// Whether the in-flight write's callback is one of a run of identical callbacks.
-    write_cb_same: bool,
+    /// The callback run (`cb_chain` value) of the in-flight write's callback; `None` for a
+    /// writev (Node's batch callback is a closure of its own) or no callback.
+    write_chain: Option<u32>,
+    /// Numbers runs of identical callbacks: bumped by every write given a `Callback::New`, so
+    /// two writes' callbacks are the same function exactly when their numbers are equal. Node
+    /// coalesces synchronous completions by comparing functions.
+    cb_chain: u32,
+    /// The callback run of the newest coalescable `AfterWrite` task.
+    after_write_info_chain: u32,
     /// Pending `end()` callbacks (Node's `kOnFinished` list), kept by the driver.
     end_cbs: u32,
+    /// A callback the driver put in its end list for an `end()` whose tail has not decided yet
+    /// (see [`Self::end`]); not in `end_cbs`, so nothing else calls it meanwhile.
+    end_cbs_unlisted: u32,
     /// The stored error (Node's `errored`).
     errored: Option<E>,
     /// The error `destroy()` was called with while construction was pending.
@@ -347,13 +389,17 @@ impl<C, E: StreamError> WritableCore<C, E> {
             flags: CONSTRUCTED,
             opts,
             length: 0,
+            reserved: 0,
             corked: 0,
             pending_cb: 0,
             write_len: 0,
             write_chunks: 0,
             write_cbs: 0,
-            write_cb_same: false,
+            write_chain: None,
+            cb_chain: 0,
+            after_write_info_chain: 0,
             end_cbs: 0,
+            end_cbs_unlisted: 0,
             errored: None,
             deferred_destroy_err: None,
             last_rejection: None,
@@ -440,6 +486,14 @@ impl<C, E: StreamError> WritableCore<C, E> {
     pub fn close_emitted(&self) -> bool {
         self.has(CLOSE_EMITTED)
     }
+    /// `'error'` has been emitted (Node's `errorEmitted`).
+    pub fn error_emitted(&self) -> bool {
+        self.has(ERROR_EMITTED)
+    }
+    /// Writes (and `final`) whose completion is still owed (Node's `pendingcb`).
+    pub fn pending_callbacks(&self) -> u64 {
+        self.pending_cb
+    }
     /// Observability counters.
     pub fn stats(&self) -> &Stats {
         &self.stats
@@ -463,6 +517,9 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// [`WriteStatus::Rejected`] (then [`CallbackSlot::OneOff`]); see [`Self::write_slot`].
     pub fn write(&mut self, chunk: C, len: u64, cb: Callback) -> WriteStatus<C> {
         self.begin();
+        if cb == Callback::New {
+            self.cb_chain = self.cb_chain.wrapping_add(1);
+        }
         let err = if self.has(ENDING) {
             Some(ErrorCode::WriteAfterEnd)
         } else if self.has(DESTROYED) {
@@ -483,6 +540,42 @@ impl<C, E: StreamError> WritableCore<C, E> {
         self.stats.chunks_accepted += 1;
         self.stats.units_accepted = self.stats.units_accepted.saturating_add(len);
         self.write_or_buffer(chunk, len, cb)
+    }
+
+    /// Count `len` units that a queue outside the core has accepted and will hand over later
+    /// through [`write_reserved`](Self::write_reserved): the WHATWG face's strategy calls this
+    /// from `size()`, so `length` (and `needDrain`) cover the web stream's queue too and its
+    /// `desiredSize` equals `highWaterMark - length`.
+    pub fn reserve(&mut self, len: u64) {
+        let units = self.size_of(len);
+        self.reserved = self.reserved.saturating_add(units);
+        self.length = self.length.saturating_add(units);
+        self.stats.peak_length = self.stats.peak_length.max(self.length);
+        if !(self.length < self.opts.high_water_mark || self.length == 0) {
+            self.flags |= NEED_DRAIN;
+        }
+    }
+
+    /// Give back reserved units whose chunks will never arrive (the outside queue refused or
+    /// dropped them).
+    pub fn unreserve(&mut self, len: u64) {
+        let units = self.size_of(len).min(self.reserved);
+        self.reserved -= units;
+        self.length = self.length.saturating_sub(units);
+    }
+
+    /// `write()` of a chunk whose units were [`reserve`](Self::reserve)d: the same as
+    /// [`write`](Self::write) without counting them twice. A refused write releases them.
+    pub fn write_reserved(&mut self, chunk: C, len: u64, cb: Callback) -> WriteStatus<C> {
+        let units = self.size_of(len).min(self.reserved);
+        self.reserved -= units;
+        self.length = self.length.saturating_sub(units);
+        self.write(chunk, len, cb)
+    }
+
+    /// Units reserved and not yet arrived.
+    pub fn reserved(&self) -> u64 {
+        self.reserved
     }
 
     /// Where the driver keeps the callback of a `write()` that returned `status`.
@@ -515,6 +608,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// when the sink has one).
     pub fn uncork(&mut self) {
         self.begin();
+        self.flags |= LONE_FLUSH;
         self.uncork_inner();
     }
 
@@ -532,12 +626,51 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// Returns where the callback goes.
     pub fn end(&mut self, has_cb: bool, write_rejected: bool) -> CallbackSlot {
         self.begin();
+        let rejection = self.last_rejection.take();
         if self.corked > 0 {
             self.corked = 1;
+            let was_writing = self.has(WRITING);
+            // The tail ends the stream (and checks for finish) unless the chunk was refused or
+            // end() was called before.
+            if write_rejected || self.has(ENDING) {
+                self.flags |= LONE_FLUSH;
+            } else {
+                self.flags &= !LONE_FLUSH;
+            }
             self.uncork_inner();
+            // Node's uncork() calls the sink before the rest of end() runs, so a sink that
+            // completes synchronously has emptied the buffer (or failed) by the time end()
+            // checks it: 'prefinish' and final come before the flushed writes' callbacks, a
+            // synchronous failure leaves the stream errored and not ended, and the callback's
+            // tick is queued after the failure's. So when the flush started a sink call, the
+            // rest runs as a step after it. The callback's slot must be named now: a refused
+            // chunk or an errored stream gets a one-off for sure; otherwise it goes to the end
+            // list, uncounted until the tail decides (a one-off result then reaches it through
+            // EndCallbacks), which needs it to be alone there. If it would not be, the tail runs
+            // at once, as before: the callback gets the same error, one tick earlier.
+            let known_one_off = write_rejected || self.errored.is_some();
+            let flushed = !was_writing && self.has(WRITING);
+            if flushed && (known_one_off || self.end_cbs == 0 && self.end_cbs_unlisted == 0) {
+                let slot = if !has_cb {
+                    CallbackSlot::None
+                } else if known_one_off {
+                    CallbackSlot::OneOff
+                } else {
+                    self.end_cbs_unlisted += 1;
+                    CallbackSlot::End
+                };
+                let listed = slot == CallbackSlot::End;
+                self.emit(Step::EndTail { has_cb, write_rejected, rejection, listed });
+                return slot;
+            }
         }
+        self.end_tail(has_cb, write_rejected, rejection, false)
+    }
+
+    /// The part of Node's `end()` after `uncork()`. `listed`: it runs as a step after the flush,
+    /// and the driver already holds the callback in its end list, not yet counted in `end_cbs`.
+    fn end_tail(&mut self, has_cb: bool, write_rejected: bool, rejection: Option<E>, listed: bool) -> CallbackSlot {
         let mut err: Option<E> = None;
-        let rejection = self.last_rejection.take();
         if write_rejected {
             err = Some(rejection.unwrap_or_else(|| E::from_code(ErrorCode::WriteAfterEnd)));
         } else if !self.has(ENDING) && self.errored.is_none() {
@@ -552,16 +685,20 @@ impl<C, E: StreamError> WritableCore<C, E> {
         if !has_cb {
             return CallbackSlot::None;
         }
-        if let Some(err) = err {
-            self.schedule(Task::OneOff(Err(err)));
+        let one_off = if let Some(err) = err {
+            Err(err)
         } else if let Some(errored) = self.errored.clone() {
-            self.schedule(Task::OneOff(Err(errored)));
+            Err(errored)
         } else if self.has(FINISHED) {
-            self.schedule(Task::OneOff(Ok(())));
+            Ok(())
         } else {
+            if listed {
+                self.end_cbs_unlisted = self.end_cbs_unlisted.saturating_sub(1);
+            }
             self.end_cbs = self.end_cbs.saturating_add(1);
             return CallbackSlot::End;
-        }
+        };
+        self.schedule(if listed { Task::DeferredEndCallback(one_off) } else { Task::OneOff(one_off) });
         CallbackSlot::OneOff
     }
 
@@ -602,10 +739,16 @@ impl<C, E: StreamError> WritableCore<C, E> {
             self.error_or_destroy(E::from_code(ErrorCode::MultipleCallback), false);
             return;
         }
-        let sync = self.has(SYNC);
+        // A completion arriving while earlier writes' callbacks still wait for queued ticks is
+        // handled as a synchronous one (its callbacks go on a tick behind them), so the driver's
+        // write-callback FIFO is consumed in order. Hosts never get here (a sink completion
+        // cannot run before a tick queued earlier: those writes completed or failed before this
+        // one was handed over); a simulation that completes before ticking can.
+        let sync = self.has(SYNC) || self.callbacks_wait_for_ticks();
         let cbs = self.write_cbs;
-        let same = self.write_cb_same;
-        self.flags &= !(WRITING | EXPECT_WRITE_CB);
+        let chain = self.write_chain;
+        let from_buffer = self.has(FROM_BUFFER);
+        self.flags &= !(WRITING | EXPECT_WRITE_CB | FROM_BUFFER);
         self.length = self.length.saturating_sub(self.write_len);
         let (len, chunks) = (self.write_len, self.write_chunks);
         self.write_len = 0;
@@ -617,6 +760,12 @@ impl<C, E: StreamError> WritableCore<C, E> {
                     self.errored = Some(er.clone());
                 }
                 if sync {
+                    // Known divergence: Node's clearBuffer loop goes on handing the remaining
+                    // buffered writes to the sink after a synchronous failure (none is in
+                    // flight), and its error tick then calls back the writes still buffered
+                    // before the ones that succeeded meanwhile. The driver's in-order callback
+                    // FIFO cannot express that, so the core stops at the failure and discards
+                    // the rest with the error, as after an asynchronous failure.
                     self.schedule(Task::OnWriteError { err: er, cbs });
                 } else {
                     self.on_write_error(er, cbs);
@@ -626,10 +775,19 @@ impl<C, E: StreamError> WritableCore<C, E> {
                 self.stats.chunks_written += chunks;
                 self.stats.units_written = self.stats.units_written.saturating_add(len);
                 if !self.buffered.is_empty() {
+                    if !sync {
+                        // This completion's afterWrite checks for finish after the flush.
+                        self.flags &= !LONE_FLUSH;
+                    }
                     self.clear_buffer();
                 }
                 if sync {
-                    self.after_write_sync(cbs, same);
+                    self.after_write_sync(cbs, chain, from_buffer);
+                } else if self.has(WRITING) {
+                    // clear_buffer handed the next write over: Node's afterWrite runs after
+                    // that sink call returned, so its 'drain' check sees a synchronous
+                    // completion (or failure) of it in `length`.
+                    self.emit(Step::AfterWrite { count: 1, cbs });
                 } else {
                     self.after_write(1, cbs);
                 }
@@ -697,7 +855,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
         self.tasks_taken += 1;
         match task {
             Task::AfterWrite { count, cbs, info } => {
-                if info && self.after_write_info_seq == self.tasks_taken - 1 {
+                if info {
+                    // Node's afterWriteTick forgets the coalescing info whichever tick it was.
                     self.flags &= !AFTER_WRITE_TICK_INFO;
                 }
                 self.after_write(count, cbs);
@@ -712,6 +871,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
             }
             Task::Finish => self.finish(),
             Task::ErrorBuffer => self.error_buffer(),
+            Task::ErrorBufferCallbacks { cbs, errored } => self.error_buffer_callbacks(cbs, errored),
             Task::EmitErrorClose(err) => {
                 self.emit_error_nt(err);
                 self.emit(Step::EmitClose);
@@ -719,6 +879,10 @@ impl<C, E: StreamError> WritableCore<C, E> {
             Task::EmitClose => self.emit_close_nt(),
             Task::EmitError(err) => self.emit_error_nt(err),
             Task::OneOff(result) => self.emit(Step::Out(Output::OneOffCallback(result))),
+            Task::DeferredEndCallback(result) => {
+                self.end_cbs_unlisted = self.end_cbs_unlisted.saturating_sub(1);
+                self.emit(Step::Out(Output::EndCallbacks(result)));
+            }
             Task::Construct => self.emit(Step::Out(Output::Construct)),
             Task::OnConstruct(err) => self.on_construct(err),
         }
@@ -784,22 +948,22 @@ impl<C, E: StreamError> WritableCore<C, E> {
             if cb.is_some() {
                 self.buffered_cbs += 1;
             }
-            self.buffered.push_back(Request { chunk, len, cb });
+            self.buffered.push_back(Request { chunk, len, cb, chain: self.cb_chain });
             WriteStatus::Buffered(self.write_result())
         } else {
-            self.start_write(len, 1, u32::from(cb.is_some()), cb == Callback::Same);
+            self.start_write(len, 1, u32::from(cb.is_some()), cb.is_some().then_some(self.cb_chain));
             self.stats.sink_calls += 1;
             WriteStatus::Dispatch(chunk)
         }
     }
 
     /// The bookkeeping half of Node's `doWrite`.
-    fn start_write(&mut self, len: u64, chunks: u64, cbs: u32, same: bool) {
+    fn start_write(&mut self, len: u64, chunks: u64, cbs: u32, chain: Option<u32>) {
         self.write_len = len;
         self.write_chunks = chunks;
         self.write_cbs = cbs;
-        self.write_cb_same = same;
-        self.flags |= WRITING | SYNC | EXPECT_WRITE_CB;
+        self.write_chain = chain;
+        self.flags = (self.flags | WRITING | SYNC | EXPECT_WRITE_CB) & !FROM_BUFFER;
     }
 
     fn clear_buffer(&mut self) {
@@ -812,8 +976,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
             let cbs = self.buffered_cbs;
             self.buffered_cbs = 0;
             let chunks: Vec<C> = self.buffered.drain(..).map(|r| r.chunk).collect();
-            self.start_write(self.length, n, cbs, false);
-            self.flags &= !SYNC;
+            self.start_write(self.length, n, cbs, None);
+            self.flags = (self.flags & !SYNC) | FROM_BUFFER;
             self.stats.sink_calls += 1;
             self.stats.writev_calls += 1;
             self.emit(Step::DoWrite(Output::Writev(chunks)));
@@ -821,8 +985,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
             if req.cb.is_some() {
                 self.buffered_cbs = self.buffered_cbs.saturating_sub(1);
             }
-            self.start_write(req.len, 1, u32::from(req.cb.is_some()), req.cb == Callback::Same);
-            self.flags &= !SYNC;
+            self.start_write(req.len, 1, u32::from(req.cb.is_some()), req.cb.is_some().then_some(req.chain));
+            self.flags = (self.flags & !SYNC) | FROM_BUFFER;
             self.stats.sink_calls += 1;
             self.emit(Step::DoWrite(Output::Write(req.chunk)));
         }
@@ -830,24 +994,39 @@ impl<C, E: StreamError> WritableCore<C, E> {
 
     /// The sync branch of Node's `onwrite`: completions inside the sink call defer their
     /// callbacks (and `'drain'`) to a tick, coalescing runs of the same callback.
-    fn after_write_sync(&mut self, cbs: u32, same: bool) {
+    fn after_write_sync(&mut self, cbs: u32, chain: Option<u32>, from_buffer: bool) {
         let need_drain = self.has(NEED_DRAIN) && self.length == 0;
-        let need_tick = need_drain || self.has(DESTROYED) || cbs > 0;
+        // Node 20 writes `(state[kState] & kDestroyed !== 0)`, which JS parses as
+        // `state[kState] & true`, i.e. bit 0: `kObjectMode`. So in Node an object-mode stream
+        // takes a tick even for a callback-less write (its 'finish' comes after a nextTick the
+        // user queued after end()), and `destroyed` plays no part. Mirrored as observed.
+        let need_tick = need_drain || self.opts.object_mode || cbs > 0;
         if cbs == 0 {
             if !self.has(AFTER_WRITE_PENDING) && need_tick {
                 self.flags |= AFTER_WRITE_PENDING;
                 self.schedule(Task::AfterWrite { count: 1, cbs: 0, info: false });
             } else {
-                self.completed_without_tick();
+                self.completed_without_tick(from_buffer);
             }
-        } else if same && self.has(AFTER_WRITE_TICK_INFO) && self.bump_after_write_info() {
-            // Coalesced into the pending tick of the same callback.
+        } else if chain.is_some_and(|c| c == self.after_write_info_chain)
+            && self.has(AFTER_WRITE_TICK_INFO)
+            && self.bump_after_write_info()
+        {
+            // Coalesced into the pending tick of the same callback (Node: `info.cb === cb`).
         } else if need_tick {
-            self.flags |= AFTER_WRITE_PENDING | AFTER_WRITE_TICK_INFO;
+            self.flags |= AFTER_WRITE_PENDING;
+            match chain {
+                Some(c) => {
+                    self.flags |= AFTER_WRITE_TICK_INFO;
+                    self.after_write_info_chain = c;
+                }
+                // A writev's callback is a closure of its own: no later write matches it.
+                None => self.flags &= !AFTER_WRITE_TICK_INFO,
+            }
             self.after_write_info_seq = self.tasks_taken + self.tasks.len() as u64;
             self.schedule(Task::AfterWrite { count: 1, cbs, info: true });
         } else {
-            self.completed_without_tick();
+            self.completed_without_tick(from_buffer);
         }
     }
 
@@ -862,9 +1041,9 @@ impl<C, E: StreamError> WritableCore<C, E> {
         }
     }
 
-    fn completed_without_tick(&mut self) {
+    fn completed_without_tick(&mut self, from_buffer: bool) {
         self.pending_cb = self.pending_cb.saturating_sub(1);
-        if self.has(ENDING) {
+        if self.has(ENDING) && (!from_buffer || self.has(LONE_FLUSH)) {
             self.finish_maybe(true);
         }
     }
@@ -889,23 +1068,61 @@ impl<C, E: StreamError> WritableCore<C, E> {
         self.emit(Step::OnWriteErrorTail(err));
     }
 
+    /// Whether queued ticks owe write callbacks (which are then at the front of the driver's
+    /// write-callback FIFO).
+    fn callbacks_wait_for_ticks(&self) -> bool {
+        !self.tasks.is_empty()
+            && self.tasks.iter().any(|t| match t {
+                Task::AfterWrite { cbs, .. } | Task::OnWriteError { cbs, .. } | Task::ErrorBufferCallbacks { cbs, .. } => *cbs > 0,
+                _ => false,
+            })
+    }
+
     /// Node's `errorBuffer`: fail every buffered request and the pending end callbacks.
     fn error_buffer(&mut self) {
         if self.has(WRITING) {
             return;
         }
         let errored = self.errored.clone();
+        if !self.buffered.is_empty() {
+            let count = u32::try_from(self.buffered.len()).unwrap_or(u32::MAX);
+            self.emit(Step::Out(Output::Discard { count }));
+        }
+        let mut cbs = 0u32;
         while let Some(req) = self.buffered.pop_front() {
             self.length = self.length.saturating_sub(req.len);
             if req.cb.is_some() {
-                let err = match &errored {
-                    Some(e) => e.clone(),
-                    None => E::from_code(ErrorCode::Destroyed("write")),
-                };
-                self.emit(Step::Out(Output::WriteCallbacks { count: 1, result: Err(err) }));
+                cbs += 1;
             }
         }
         self.buffered_cbs = 0;
+        let owing = self.tasks.iter().rposition(|t| matches!(t, Task::AfterWrite { cbs, .. } | Task::OnWriteError { cbs, .. } if *cbs > 0));
+        if let (true, Some(last)) = (cbs > 0, owing) {
+            // Known divergence: earlier writes completed synchronously and their callbacks
+            // wait for ticks still queued. Node calls the discarded writes' callbacks now,
+            // before those; the driver calls write callbacks in write order (a FIFO), so the
+            // core calls them on a tick right behind the last of those.
+            let at = last + 1;
+            self.tasks.insert(at, Task::ErrorBufferCallbacks { cbs, errored });
+            if self.after_write_info_seq >= self.tasks_taken + at as u64 {
+                self.after_write_info_seq += 1;
+            }
+            self.emit(Step::Out(Output::ScheduleTick));
+            return;
+        }
+        self.error_buffer_callbacks(cbs, errored);
+    }
+
+    /// The callbacks half of `errorBuffer`: `cbs` discarded writes, then the end callbacks.
+    fn error_buffer_callbacks(&mut self, cbs: u32, errored: Option<E>) {
+        for _ in 0..cbs {
+            // Node makes a new ERR_STREAM_DESTROYED for each callback.
+            let err = match &errored {
+                Some(e) => e.clone(),
+                None => E::from_code(ErrorCode::Destroyed("write")),
+            };
+            self.emit(Step::Out(Output::WriteCallbacks { count: 1, result: Err(err) }));
+        }
         let err = errored.unwrap_or_else(|| E::from_code(ErrorCode::Destroyed("end")));
         self.call_finished_callbacks(Err(err));
     }
@@ -1019,19 +1236,22 @@ impl<C, E: StreamError> WritableCore<C, E> {
             if self.has(DESTROY_DEFERRED) {
                 self.flags &= !DESTROY_DEFERRED;
                 let destroy_err = self.deferred_destroy_err.take();
-                // Node aggregates both; the construct error, if any, is the cause we keep.
-                let err = err.or(destroy_err);
+                // Node's `aggregateTwoErrors(constructErr, destroyErr)`.
+                let err = match (err, destroy_err) {
+                    (Some(inner), Some(outer)) => Some(E::aggregate(inner, outer)),
+                    (inner, outer) => inner.or(outer),
+                };
                 self.emit(Step::Out(Output::Destroy(err)));
             }
         } else if let Some(err) = err {
             self.error_or_destroy(err, true);
         } else {
             if !self.has(WRITING) {
+                self.flags &= !LONE_FLUSH;
                 self.clear_buffer();
             }
-            if self.has(ENDING) {
-                self.finish_maybe(false);
-            }
+            // Node's kOnConstructed calls finishMaybe after clearBuffer's sink call returned.
+            self.emit(Step::FinishMaybe { sync: false });
         }
     }
 
@@ -1049,6 +1269,11 @@ impl<C, E: StreamError> WritableCore<C, E> {
                     return Some(out);
                 }
                 if self.has(DESTROYED) {
+                    let count = match &out {
+                        Output::Writev(batch) => u32::try_from(batch.len()).unwrap_or(u32::MAX),
+                        _ => 1,
+                    };
+                    self.emit(Step::Out(Output::Discard { count }));
                     self.flags |= SYNC;
                     self.on_write(Err(E::from_code(ErrorCode::Destroyed("write"))));
                     self.flags &= !SYNC;
@@ -1056,6 +1281,16 @@ impl<C, E: StreamError> WritableCore<C, E> {
                 }
                 self.flags |= SYNC;
                 Some(out)
+            }
+            Step::AfterWrite { count, cbs } => {
+                self.after_write(count, cbs);
+                None
+            }
+            Step::FinishMaybe { sync } => {
+                if self.has(ENDING) {
+                    self.finish_maybe(sync);
+                }
+                None
             }
             Step::AfterWriteCallbacks { count, cbs } => {
                 self.pending_cb = self.pending_cb.saturating_sub(u64::from(count));
@@ -1097,6 +1332,10 @@ impl<C, E: StreamError> WritableCore<C, E> {
             }
             Step::EmitClose => {
                 self.emit_close_nt();
+                None
+            }
+            Step::EndTail { has_cb, write_rejected, rejection, listed } => {
+                self.end_tail(has_cb, write_rejected, rejection, listed);
                 None
             }
         }

@@ -1,0 +1,52 @@
+// Numeric codes shared with the Rust bindings (src/bindings/core.rs). Keep the two in step.
+
+// Construction flags.
+export const F_OBJECT_MODE = 1;
+export const F_EMIT_CLOSE = 2;
+export const F_AUTO_DESTROY = 4;
+export const F_HAS_WRITEV = 8;
+export const F_HAS_FINAL = 16;
+export const F_HAS_CONSTRUCT = 32;
+
+// write() results: low two bits, plus HAS_OUTPUT.
+export const W_BUFFERED_FALSE = 0;
+export const W_BUFFERED_TRUE = 1;
+export const W_DISPATCH = 2;
+export const W_REJECTED = 3;
+export const HAS_OUTPUT = 4;
+
+// end() callback slots (bits 3-4 of its result).
+export const SLOT_ONE_OFF = 2;
+export const SLOT_END = 3;
+
+// poll() opcodes.
+export const O_NONE = 0;
+export const O_WRITE = 1;
+export const O_WRITEV = 2;
+export const O_FINAL = 3;
+export const O_DESTROY = 4;
+export const O_CONSTRUCT = 5;
+export const O_TICK = 6;
+export const O_WRITE_CALLBACKS = 7;
+export const O_END_CALLBACKS = 8;
+export const O_ONE_OFF = 9;
+export const O_DRAIN = 10;
+export const O_PREFINISH = 11;
+export const O_FINISH = 12;
+export const O_ERROR = 13;
+export const O_CLOSE = 14;
+export const O_DISCARD = 15;
+
+// state bits.
+export const S_WRITABLE = 1;
+export const S_ENDED = 2;
+export const S_FINISHED = 4;
+export const S_DESTROYED = 8;
+export const S_CLOSED = 16;
+export const S_NEED_DRAIN = 32;
+export const S_ERRORED = 64;
+export const S_ABORTED = 128;
+export const S_WRITING = 256;
+export const S_OBJECT_MODE = 512;
+export const S_ERROR_EMITTED = 1024;
+export const S_CLOSE_EMITTED = 2048;

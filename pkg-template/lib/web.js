@@ -1,0 +1,197 @@
+// The WHATWG face: native `WritableStream`s whose backpressure numbers are the Rust core's.
+//
+// A WritableStream's underlying sink cannot set `desiredSize`: the stream computes it as
+// highWaterMark − (queued + in flight), from the strategy's `size()`. So the strategy carries the
+// core's highWaterMark and size unit (bytes, or 1 per chunk in objectMode), `size()` tells the core
+// about each chunk the moment the stream accepts it (`reserve`), and the sink's `write()` settles
+// when the core's sink has completed the chunk — never earlier (that would remove backpressure)
+// and with no second buffer. Then, after pending promises settle,
+//   writer.desiredSize === highWaterMark − writable.writableLength
+// and `writer.ready` is pending exactly while that is ≤ 0.
+
+import { Writable, kReserve, kUnreserve, kWriteReserved } from './writable.js';
+import { errors } from './errors.js';
+
+/** UTF-8 length of a string without encoding it. */
+function utf8Length(str) {
+  let n = 0;
+  for (let i = 0; i < str.length; i++) {
+    const c = str.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < str.length && (str.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** Size of a byte-mode chunk in bytes; NaN for a value that is not bytes (the spec then rejects). */
+function byteSize(chunk) {
+  if (typeof chunk === 'string') return utf8Length(chunk);
+  if (ArrayBuffer.isView(chunk) || chunk instanceof ArrayBuffer) return chunk.byteLength;
+  return NaN;
+}
+
+/** A chunk as the Node-style face takes it (an ArrayBuffer becomes a byte view). */
+function normalise(chunk) {
+  return chunk instanceof ArrayBuffer ? new Uint8Array(chunk) : chunk;
+}
+
+function asError(reason) {
+  if (reason instanceof Error) return reason;
+  return errors.abort(reason);
+}
+
+/**
+ * `Writable.toWeb(writable)`: a native `WritableStream` over one of our Node-style streams, with
+ * no second buffer. While it is the writable's only producer, `desiredSize` equals
+ * `writable.writableHighWaterMark - writable.writableLength`.
+ */
+export function toWeb(writable) {
+  if (!(writable instanceof Writable)) {
+    throw errors.invalidArgType('streamWritable', 'an instance of Writable (from wasm-writable)', writable);
+  }
+  const objectMode = writable.writableObjectMode;
+  const sizeOf = objectMode ? () => 1 : byteSize;
+  // Units reported to the core by size() and units that have reached write(): at close or abort,
+  // the difference belongs to writes the stream refused after calling size() (e.g. a write after
+  // close()), and is given back to the core.
+  let reserved = 0;
+  let arrived = 0;
+  let controller = null;
+  let ours = false; // the stream is being closed or aborted through this face
+
+  const giveBack = () => {
+    const leak = reserved - arrived;
+    if (leak > 0) writable[kUnreserve](leak);
+    reserved = arrived;
+  };
+
+  const strategy = {
+    // Never 0 for a writable: with desiredSize 0 and nothing queued, pipeTo would never write.
+    highWaterMark: Math.max(1, writable.writableHighWaterMark),
+    size(chunk) {
+      const n = sizeOf(chunk);
+      if (Number.isFinite(n) && n >= 0) {
+        reserved += n;
+        writable[kReserve](n);
+      }
+      return n;
+    },
+  };
+
+  const onError = (err) => {
+    if (!ours && controller) controller.error(err);
+  };
+  const onClose = () => {
+    if (!ours && controller && !writable.writableFinished) {
+      controller.error(writable.errored ?? errors.abort());
+    }
+  };
+
+  return new WritableStream(
+    {
+      start(c) {
+        controller = c;
+        writable.on('error', onError);
+        writable.once('close', onClose);
+        if (writable.destroyed) throw writable.errored ?? errors.abort();
+      },
+      write(chunk) {
+        const value = normalise(chunk);
+        arrived += sizeOf(value);
+        return new Promise((resolve, reject) => {
+          writable[kWriteReserved](value, (err) => (err ? reject(err) : resolve()));
+        });
+      },
+      close() {
+        ours = true;
+        giveBack();
+        return new Promise((resolve, reject) => {
+          writable.end((err) => (err ? reject(err) : resolve()));
+        });
+      },
+      abort(reason) {
+        ours = true;
+        giveBack();
+        return new Promise((resolve) => {
+          if (writable.closed) {
+            resolve();
+            return;
+          }
+          writable.once('close', () => resolve());
+          writable.destroy(asError(reason));
+        });
+      },
+    },
+    strategy,
+  );
+}
+
+/**
+ * `createWritableStream(sink, options)`: a native `WritableStream` driven by the core, writing
+ * into a Rust sink (`MemorySink`, …) or a JS implementation (`{ write, writev, final, destroy }`
+ * as for `new Writable()`). Options: `highWaterMark`, `objectMode`.
+ */
+export function createWritableStream(sink, options = {}) {
+  const base = { highWaterMark: options.highWaterMark, objectMode: options.objectMode };
+  const isSinkObject = sink !== null && typeof sink === 'object' && typeof sink.write === 'function' && sink.write.length < 3;
+  const writable = new Writable(isSinkObject ? { ...base, sink } : { ...sink, ...base });
+  return toWeb(writable);
+}
+
+/**
+ * `Writable.fromWeb(writableStream, options)`: a Node-style Writable over any WritableStream.
+ * Each chunk is handed to the web stream once the previous one has settled, so the web stream's
+ * queue holds at most one chunk and our buffer is the only one that grows.
+ */
+export function fromWeb(stream, options = {}) {
+  if (stream === null || typeof stream !== 'object' || typeof stream.getWriter !== 'function') {
+    throw errors.invalidArgType('writableStream', 'an instance of WritableStream', stream);
+  }
+  const writer = stream.getWriter();
+  let settled = false;
+  const writable = new Writable({
+    highWaterMark: options.highWaterMark,
+    objectMode: options.objectMode,
+    decodeStrings: options.decodeStrings,
+    signal: options.signal,
+    // Byte mode has already turned strings into bytes (decodeStrings); what arrives here as a
+    // string (objectMode, or decodeStrings: false) goes to the web stream as it is.
+    write(chunk, encoding, cb) {
+      writer.write(chunk).then(() => cb(), (err) => cb(err ?? errors.abort()));
+    },
+    final(cb) {
+      writer.close().then(
+        () => {
+          settled = true;
+          cb();
+        },
+        (err) => cb(err ?? errors.abort()),
+      );
+    },
+    destroy(err, cb) {
+      if (settled) {
+        cb(err);
+        return;
+      }
+      settled = true;
+      writer.abort(err ?? undefined).then(
+        () => cb(err),
+        () => cb(err),
+      );
+    },
+  });
+  writer.closed.then(
+    () => {},
+    (err) => {
+      if (!settled) {
+        settled = true;
+        writable.destroy(err ?? errors.abort());
+      }
+    },
+  );
+  return writable;
+}

@@ -1,0 +1,572 @@
+// The Node-style face: `Writable`, with Node 20's `stream.Writable` API and events.
+//
+// This class is a driver for the Rust core (src/core): every decision about buffering,
+// highWaterMark, needDrain, cork/writev batching, the lifecycle and the order of events and
+// callbacks is the core's. The face keeps what must stay JavaScript — the chunk values, the
+// callbacks and the listeners — in FIFOs whose order the core names, and calls the sink.
+//
+// Protocol (see src/core/sim.rs for the same in Rust): call a core command; if it reports
+// outputs, run `drive()`, which polls the core and does what each output says. `drive()` never
+// nests: a command issued from inside a listener or callback leaves its outputs to the running
+// loop, which handles them next (before what the interrupted operation had left).
+
+import { WritableCore } from '../wasm/wasm_writable.js';
+import * as C from './codes.js';
+import { EventEmitter } from './events.js';
+import { errors } from './errors.js';
+import { encodeString, isEncoding, toBytes } from './encoding.js';
+import { Ring } from './ring.js';
+import { isSinkObject, sinkImplementation } from './sink.js';
+import { nextTick } from './tick.js';
+
+const kCore = Symbol('kCore');
+const kChunks = Symbol('kChunks');
+const kWriteCbs = Symbol('kWriteCbs');
+const kOneOff = Symbol('kOneOff');
+const kEndCbs = Symbol('kEndCbs');
+const kDestroyCbs = Symbol('kDestroyCbs');
+const kPolling = Symbol('kPolling');
+const kOnWrite = Symbol('kOnWrite');
+const kOnFinal = Symbol('kOnFinal');
+const kOnDestroy = Symbol('kOnDestroy');
+const kOnConstruct = Symbol('kOnConstruct');
+const kTick = Symbol('kTick');
+const kInDispatch = Symbol('kInDispatch');
+const kSyncDone = Symbol('kSyncDone');
+const kSyncErr = Symbol('kSyncErr');
+const kLastCb = Symbol('kLastCb');
+const kDecodeStrings = Symbol('kDecodeStrings');
+const kDefaultEncoding = Symbol('kDefaultEncoding');
+const kObjectMode = Symbol('kObjectMode');
+const kAllBuffers = Symbol('kAllBuffers');
+const kEmitClose = Symbol('kEmitClose');
+const kAutoDestroy = Symbol('kAutoDestroy');
+const kSink = Symbol('kSink');
+const kState = Symbol('kState');
+
+const REJECTED = Symbol('rejected');
+
+// Hooks for the WHATWG face (lib/web.js): its strategy's size() reserves a chunk's units in the
+// core when the web stream accepts it; the chunk then arrives through kWriteReserved.
+export const kReserve = Symbol('kReserve');
+export const kUnreserve = Symbol('kUnreserve');
+export const kWriteReserved = Symbol('kWriteReserved');
+const RESERVED = 4;
+
+function isThenable(value) {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof value.then === 'function';
+}
+
+/**
+ * A read-only view of the core's state with the field names of Node's `WritableState`, so Node's
+ * own helpers (`stream.finished`, `pipeline`, `Readable.prototype.pipe`) understand our streams.
+ */
+class WritableStateView {
+  constructor(stream) {
+    this[kCore] = stream[kCore];
+    this.stream = stream;
+  }
+  get objectMode() { return this.stream[kObjectMode]; }
+  get highWaterMark() { return this[kCore].highWaterMark; }
+  get length() { return this[kCore].length; }
+  get corked() { return this[kCore].corked; }
+  get pendingcb() { return this[kCore].pendingCallbacks; }
+  get ending() { return (this[kCore].state & C.S_ENDED) !== 0; }
+  get ended() { return (this[kCore].state & C.S_ENDED) !== 0; }
+  get finished() { return (this[kCore].state & C.S_FINISHED) !== 0; }
+  get destroyed() { return (this[kCore].state & C.S_DESTROYED) !== 0; }
+  get closed() { return (this[kCore].state & C.S_CLOSED) !== 0; }
+  get closeEmitted() { return (this[kCore].state & C.S_CLOSE_EMITTED) !== 0; }
+  get errorEmitted() { return (this[kCore].state & C.S_ERROR_EMITTED) !== 0; }
+  get needDrain() { return (this[kCore].state & C.S_NEED_DRAIN) !== 0; }
+  get writing() { return (this[kCore].state & C.S_WRITING) !== 0; }
+  get errored() { return this[kCore].errored; }
+  get emitClose() { return this.stream[kEmitClose]; }
+  get autoDestroy() { return this.stream[kAutoDestroy]; }
+  get decodeStrings() { return this.stream[kDecodeStrings]; }
+  get defaultEncoding() { return this.stream[kDefaultEncoding]; }
+  get bufferedRequestCount() { return this[kCore].bufferedCount; }
+  getBuffer() { return this.stream[kChunks].toArray(); }
+}
+
+function nop() {}
+
+export class Writable extends EventEmitter {
+  constructor(options) {
+    super();
+    const o = options ?? {};
+    if (o.sink !== undefined) {
+      if (!isSinkObject(o.sink)) throw errors.invalidArgType('options.sink', 'an object with a write method', o.sink);
+      const impl = sinkImplementation(o.sink);
+      this._write = impl.write;
+      if (impl.writev) this._writev = impl.writev;
+      if (impl.final) this._final = impl.final;
+      this._destroy = impl.destroy;
+      this[kSink] = o.sink;
+    }
+    if (typeof o.write === 'function') this._write = o.write;
+    if (typeof o.writev === 'function') this._writev = o.writev;
+    if (typeof o.destroy === 'function') this._destroy = o.destroy;
+    if (typeof o.final === 'function') this._final = o.final;
+    if (typeof o.construct === 'function') this._construct = o.construct;
+
+    const objectMode = !!(o.objectMode || o.writableObjectMode);
+    const hwm = o.highWaterMark ?? o.writableHighWaterMark;
+    if (hwm != null && !(Number.isInteger(hwm) && hwm >= 0)) {
+      throw errors.invalidOption(o.highWaterMark != null ? 'options.highWaterMark' : 'options.writableHighWaterMark', hwm);
+    }
+    let defaultEncoding = 'utf8';
+    if (o.defaultEncoding != null && o.defaultEncoding !== 'utf8' && o.defaultEncoding !== 'utf-8') {
+      if (!isEncoding(o.defaultEncoding)) throw errors.unknownEncoding(o.defaultEncoding);
+      defaultEncoding = o.defaultEncoding;
+    }
+    this[kObjectMode] = objectMode;
+    this[kDecodeStrings] = o.decodeStrings !== false;
+    this[kDefaultEncoding] = defaultEncoding;
+    this[kEmitClose] = o.emitClose !== false;
+    this[kAutoDestroy] = o.autoDestroy !== false;
+    this[kAllBuffers] = true;
+
+    let flags = 0;
+    if (objectMode) flags |= C.F_OBJECT_MODE;
+    if (this[kEmitClose]) flags |= C.F_EMIT_CLOSE;
+    if (this[kAutoDestroy]) flags |= C.F_AUTO_DESTROY;
+    if (typeof this._writev === 'function') flags |= C.F_HAS_WRITEV;
+    if (typeof this._final === 'function') flags |= C.F_HAS_FINAL;
+    if (typeof this._construct === 'function') flags |= C.F_HAS_CONSTRUCT;
+    this[kCore] = new WritableCore(hwm ?? undefined, flags);
+
+    this[kChunks] = new Ring();
+    this[kWriteCbs] = new Ring();
+    this[kOneOff] = new Ring();
+    this[kEndCbs] = [];
+    this[kDestroyCbs] = [];
+    this[kPolling] = false;
+    this[kLastCb] = null;
+    // The sink's completion callback. Inside a write() that dispatched directly, a synchronous
+    // completion is only recorded, and write() reports it together with its own return value
+    // (one call into the core instead of two).
+    this[kInDispatch] = false;
+    this[kSyncDone] = 0;
+    this[kSyncErr] = undefined;
+    this[kOnWrite] = (err) => {
+      if (this[kInDispatch] && this[kSyncDone] === 0) {
+        this[kSyncDone] = err ? 2 : 1;
+        this[kSyncErr] = err;
+        return;
+      }
+      if (err) this[kCore].writeFailed(err);
+      else this[kCore].writeDone();
+      drive(this);
+    };
+    this[kOnFinal] = (err) => {
+      this[kCore].finalDone(err);
+      drive(this);
+    };
+    this[kOnDestroy] = (err) => {
+      if (this[kDestroyCbs].length > 0) {
+        const cbs = this[kDestroyCbs];
+        this[kDestroyCbs] = [];
+        for (const cb of cbs) cb(err);
+      }
+      this[kCore].destroyDone(err);
+      drive(this);
+    };
+    this[kOnConstruct] = (err) => {
+      this[kCore].constructDone(err);
+      drive(this);
+    };
+    this[kTick] = () => {
+      this[kCore].tick();
+      drive(this);
+    };
+    this[kState] = null;
+
+    if (o.signal !== undefined) addAbortSignal(o.signal, this);
+    drive(this);
+  }
+
+  /** Node's internal state object, as a read-only view (used by Node's stream helpers). */
+  get _writableState() {
+    return (this[kState] ??= new WritableStateView(this));
+  }
+
+  write(chunk, encoding, cb) {
+    if (typeof encoding === 'function') {
+      cb = encoding;
+      encoding = null;
+    }
+    return writeChunk(this, chunk, encoding, cb) === true;
+  }
+
+  end(chunk, encoding, cb) {
+    if (typeof chunk === 'function') {
+      cb = chunk;
+      chunk = null;
+      encoding = null;
+    } else if (typeof encoding === 'function') {
+      cb = encoding;
+      encoding = null;
+    }
+    let rejected = false;
+    if (chunk !== null && chunk !== undefined) {
+      rejected = writeChunk(this, chunk, encoding, null) === REJECTED;
+    }
+    const hasCb = typeof cb === 'function';
+    const r = this[kCore].end(hasCb, rejected);
+    const slot = (r >> 3) & 3;
+    if (slot === C.SLOT_ONE_OFF) this[kOneOff].push(cb);
+    else if (slot === C.SLOT_END) this[kEndCbs].push(cb);
+    if ((r & C.HAS_OUTPUT) !== 0) drive(this);
+    return this;
+  }
+
+  cork() {
+    this[kCore].cork();
+  }
+
+  uncork() {
+    if ((this[kCore].uncork() & C.HAS_OUTPUT) !== 0) drive(this);
+  }
+
+  setDefaultEncoding(encoding) {
+    if (typeof encoding === 'string') encoding = encoding.toLowerCase();
+    if (!isEncoding(encoding)) throw errors.unknownEncoding(encoding);
+    this[kDefaultEncoding] = encoding;
+    return this;
+  }
+
+  destroy(err, cb) {
+    const core = this[kCore];
+    if ((core.state & C.S_DESTROYED) !== 0) {
+      if (typeof cb === 'function') cb();
+      return this;
+    }
+    if (typeof cb === 'function') this[kDestroyCbs].push(cb);
+    core.destroy(err);
+    drive(this);
+    return this;
+  }
+
+  pipe() {
+    this[kCore].error(errors.cannotPipe());
+    drive(this);
+  }
+
+  _write(chunk, encoding, cb) {
+    if (typeof this._writev === 'function') {
+      this._writev([{ chunk, encoding }], cb);
+    } else {
+      throw errors.notImplemented('_write()');
+    }
+  }
+
+  _destroy(err, cb) {
+    cb(err);
+  }
+
+  get writable() {
+    return (this[kCore].state & C.S_WRITABLE) !== 0;
+  }
+  get writableLength() {
+    return this[kCore].length;
+  }
+  get writableHighWaterMark() {
+    return this[kCore].highWaterMark;
+  }
+  get writableEnded() {
+    return (this[kCore].state & C.S_ENDED) !== 0;
+  }
+  get writableFinished() {
+    return (this[kCore].state & C.S_FINISHED) !== 0;
+  }
+  get writableCorked() {
+    return this[kCore].corked;
+  }
+  get writableObjectMode() {
+    return this[kObjectMode];
+  }
+  get writableNeedDrain() {
+    return (this[kCore].state & C.S_NEED_DRAIN) !== 0;
+  }
+  get writableAborted() {
+    return (this[kCore].state & C.S_ABORTED) !== 0;
+  }
+  get destroyed() {
+    return (this[kCore].state & C.S_DESTROYED) !== 0;
+  }
+  get closed() {
+    return (this[kCore].state & C.S_CLOSED) !== 0;
+  }
+  get errored() {
+    return this[kCore].errored;
+  }
+  get writableBuffer() {
+    return this[kChunks].toArray();
+  }
+
+  /** Observability counters kept by the core (totals, peak length, sink calls, drains). */
+  stats() {
+    return this[kCore].stats();
+  }
+
+  [kReserve](units) {
+    this[kCore].reserve(units);
+  }
+
+  [kUnreserve](units) {
+    if ((this[kCore].unreserve(units) & C.HAS_OUTPUT) !== 0) drive(this);
+  }
+
+  [kWriteReserved](chunk, cb) {
+    return writeChunk(this, chunk, null, cb, RESERVED);
+  }
+
+  /** The sink object given as `options.sink`, if any. */
+  get sink() {
+    return this[kSink];
+  }
+}
+
+Writable.prototype._writev = null;
+
+if (typeof Symbol.asyncDispose === 'symbol') {
+  Writable.prototype[Symbol.asyncDispose] = function asyncDispose() {
+    if (!this.destroyed) this.destroy(this.writableFinished ? null : errors.abort());
+    return new Promise((resolve, reject) => {
+      const done = (err) => (err && err.name !== 'AbortError' ? reject(err) : resolve(null));
+      if (this.closed) done(this.errored);
+      else {
+        this.once('close', () => done(this.errored));
+      }
+    });
+  };
+}
+
+/** Validate and normalise a chunk, then hand it to the core. Returns write()'s result or REJECTED. */
+function writeChunk(stream, chunk, encoding, cb, reserved = 0) {
+  if (typeof cb !== 'function') cb = null;
+  if (chunk === null) throw errors.nullValues();
+  let len = 1;
+  if (!stream[kObjectMode]) {
+    if (!encoding) {
+      encoding = stream[kDefaultEncoding];
+    } else if (encoding !== 'buffer' && !isEncoding(encoding)) {
+      throw errors.unknownEncoding(encoding);
+    }
+    if (typeof chunk === 'string') {
+      if (stream[kDecodeStrings]) {
+        chunk = encodeString(chunk, encoding);
+        encoding = 'buffer';
+      } else {
+        stream[kAllBuffers] = false;
+      }
+    } else if (ArrayBuffer.isView(chunk)) {
+      chunk = toBytes(chunk);
+      encoding = 'buffer';
+    } else {
+      throw errors.invalidChunk(chunk);
+    }
+    len = chunk.length;
+  }
+
+  const core = stream[kCore];
+  let cbKind = 0;
+  if (cb !== null) {
+    cbKind = cb === stream[kLastCb] ? 2 : 1;
+    stream[kLastCb] = cb;
+  }
+  const r = core.write(len, cbKind | reserved);
+  switch (r & 3) {
+    case C.W_DISPATCH: {
+      if (cb !== null) stream[kWriteCbs].push(cb);
+      stream[kInDispatch] = true;
+      try {
+        callWrite(stream, chunk, encoding);
+      } finally {
+        stream[kInDispatch] = false;
+      }
+      let rr;
+      const done = stream[kSyncDone];
+      if (done === 1) {
+        stream[kSyncDone] = 0;
+        rr = core.writeDoneReturned();
+      } else {
+        if (done === 2) {
+          const err = stream[kSyncErr];
+          stream[kSyncDone] = 0;
+          stream[kSyncErr] = undefined;
+          core.writeFailed(err);
+        }
+        rr = core.writeReturned();
+      }
+      if ((rr & C.HAS_OUTPUT) !== 0) drive(stream);
+      return (rr & 1) === 1;
+    }
+    case C.W_REJECTED:
+      if (cb !== null) stream[kOneOff].push(cb);
+      drive(stream);
+      return REJECTED;
+    default:
+      stream[kChunks].push({ chunk, encoding });
+      if (cb !== null) stream[kWriteCbs].push(cb);
+      if ((r & C.HAS_OUTPUT) !== 0) drive(stream);
+      return (r & 3) === C.W_BUFFERED_TRUE;
+  }
+}
+
+function callWrite(stream, chunk, encoding) {
+  const fn = stream._write;
+  const result = fn.call(stream, chunk, encoding, stream[kOnWrite]);
+  // A write implementation that does not take the callback may return a promise instead.
+  if (result !== undefined && fn.length < 3 && isThenable(result)) {
+    result.then(() => stream[kOnWrite](), (err) => stream[kOnWrite](err ?? new Error('write rejected')));
+  }
+}
+
+function callWritev(stream, entries) {
+  entries.allBuffers = stream[kAllBuffers];
+  const fn = stream._writev;
+  const result = fn.call(stream, entries, stream[kOnWrite]);
+  if (result !== undefined && fn.length < 2 && isThenable(result)) {
+    result.then(() => stream[kOnWrite](), (err) => stream[kOnWrite](err ?? new Error('writev rejected')));
+  }
+}
+
+function callFinal(stream) {
+  const onFinal = stream[kOnFinal];
+  try {
+    const fn = stream._final;
+    const result = fn.call(stream, onFinal);
+    if (result !== undefined && fn.length < 1 && isThenable(result)) {
+      result.then(() => onFinal(), (err) => onFinal(err ?? new Error('final rejected')));
+    }
+  } catch (err) {
+    onFinal(err);
+  }
+}
+
+function callDestroy(stream, err) {
+  const onDestroy = stream[kOnDestroy];
+  try {
+    stream._destroy(err ?? null, onDestroy);
+  } catch (thrown) {
+    onDestroy(thrown);
+  }
+}
+
+function callConstruct(stream) {
+  const onConstruct = stream[kOnConstruct];
+  try {
+    const fn = stream._construct;
+    const result = fn.call(stream, onConstruct);
+    if (result !== undefined && fn.length < 1 && isThenable(result)) {
+      result.then(() => onConstruct(), (err) => onConstruct(err ?? new Error('construct rejected')));
+    }
+  } catch (err) {
+    onConstruct(err);
+  }
+}
+
+/** The poll loop: do what the core says until it has nothing left. Never nests. */
+function drive(stream) {
+  if (stream[kPolling]) return;
+  stream[kPolling] = true;
+  const core = stream[kCore];
+  try {
+    for (;;) {
+      const op = core.poll();
+      switch (op) {
+        case C.O_NONE:
+          return;
+        case C.O_WRITE: {
+          const entry = stream[kChunks].shift();
+          callWrite(stream, entry.chunk, entry.encoding);
+          core.dispatchReturned();
+          break;
+        }
+        case C.O_WRITEV: {
+          const n = core.count;
+          const entries = new Array(n);
+          const ring = stream[kChunks];
+          for (let i = 0; i < n; i++) entries[i] = ring.shift();
+          callWritev(stream, entries);
+          core.dispatchReturned();
+          break;
+        }
+        case C.O_FINAL:
+          callFinal(stream);
+          core.dispatchReturned();
+          break;
+        case C.O_DESTROY:
+          callDestroy(stream, core.takeError());
+          break;
+        case C.O_CONSTRUCT:
+          callConstruct(stream);
+          break;
+        case C.O_TICK:
+          nextTick(stream[kTick]);
+          break;
+        case C.O_WRITE_CALLBACKS: {
+          const n = core.count;
+          const err = core.takeError() ?? null;
+          const cbs = stream[kWriteCbs];
+          for (let i = 0; i < n; i++) cbs.shift()(err);
+          break;
+        }
+        case C.O_END_CALLBACKS: {
+          const err = core.takeError() ?? null;
+          const cbs = stream[kEndCbs];
+          stream[kEndCbs] = [];
+          for (let i = 0; i < cbs.length; i++) cbs[i](err);
+          break;
+        }
+        case C.O_ONE_OFF: {
+          const err = core.takeError() ?? null;
+          const cb = stream[kOneOff].shift();
+          if (cb) cb(err);
+          break;
+        }
+        case C.O_DRAIN:
+          stream.emit('drain');
+          break;
+        case C.O_PREFINISH:
+          stream.emit('prefinish');
+          break;
+        case C.O_FINISH:
+          stream.emit('finish');
+          break;
+        case C.O_ERROR:
+          stream.emit('error', core.takeError());
+          break;
+        case C.O_CLOSE:
+          stream.emit('close');
+          break;
+        case C.O_DISCARD:
+          stream[kChunks].drop(core.count);
+          break;
+        default:
+          return;
+      }
+    }
+  } finally {
+    stream[kPolling] = false;
+  }
+}
+
+/** Node's `addAbortSignal`: destroy the stream with an AbortError when `signal` aborts. */
+export function addAbortSignal(signal, stream) {
+  if (signal === null || typeof signal !== 'object' || !('aborted' in signal)) {
+    throw errors.invalidArgType('signal', 'an instance of AbortSignal', signal);
+  }
+  const onAbort = () => stream.destroy(errors.abort(signal.reason));
+  if (signal.aborted) {
+    onAbort();
+  } else {
+    signal.addEventListener('abort', onAbort, { once: true });
+    stream.once('close', () => signal.removeEventListener('abort', onAbort));
+  }
+  return stream;
+}
+
+export { nop };

@@ -1,0 +1,370 @@
+//! The core as a JavaScript class (`WritableCore`), driven by the faces in `pkg-template/lib/`.
+//!
+//! Chunks never cross this boundary: the core is instantiated with `C = ()` and sees only sizes,
+//! while the face keeps the chunk values (and callbacks) in its own FIFOs, in the order the core
+//! names. Every method takes and returns numbers where it can, so one write costs one or two
+//! calls of a few nanoseconds. The numeric codes are mirrored in `pkg-template/lib/codes.js`.
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use super::errors::JsStreamError;
+use crate::core::{Callback, CallbackSlot, Event, Options, Output, WritableCore, WriteStatus};
+
+// Construction flags.
+const F_OBJECT_MODE: u32 = 1;
+const F_EMIT_CLOSE: u32 = 2;
+const F_AUTO_DESTROY: u32 = 4;
+const F_HAS_WRITEV: u32 = 8;
+const F_HAS_FINAL: u32 = 16;
+const F_HAS_CONSTRUCT: u32 = 32;
+
+// `write()` results (low two bits), plus `HAS_OUTPUT`.
+const W_BUFFERED_FALSE: u32 = 0;
+const W_BUFFERED_TRUE: u32 = 1;
+const W_DISPATCH: u32 = 2;
+const W_REJECTED: u32 = 3;
+/// Set on a result when outputs are waiting: the face must run its poll loop.
+const HAS_OUTPUT: u32 = 4;
+/// A flag of `write()`'s `cb` argument: the chunk's units were reserved.
+const RESERVED: u32 = 4;
+
+// `poll()` opcodes.
+const O_NONE: u32 = 0;
+const O_WRITE: u32 = 1;
+const O_WRITEV: u32 = 2;
+const O_FINAL: u32 = 3;
+const O_DESTROY: u32 = 4;
+const O_CONSTRUCT: u32 = 5;
+const O_TICK: u32 = 6;
+const O_WRITE_CALLBACKS: u32 = 7;
+const O_END_CALLBACKS: u32 = 8;
+const O_ONE_OFF: u32 = 9;
+const O_DRAIN: u32 = 10;
+const O_PREFINISH: u32 = 11;
+const O_FINISH: u32 = 12;
+const O_ERROR: u32 = 13;
+const O_CLOSE: u32 = 14;
+const O_DISCARD: u32 = 15;
+
+// `state` bits.
+const S_WRITABLE: u32 = 1;
+const S_ENDED: u32 = 2;
+const S_FINISHED: u32 = 4;
+const S_DESTROYED: u32 = 8;
+const S_CLOSED: u32 = 16;
+const S_NEED_DRAIN: u32 = 32;
+const S_ERRORED: u32 = 64;
+const S_ABORTED: u32 = 128;
+const S_WRITING: u32 = 256;
+const S_OBJECT_MODE: u32 = 512;
+const S_ERROR_EMITTED: u32 = 1024;
+const S_CLOSE_EMITTED: u32 = 2048;
+
+fn opt_err(err: JsValue) -> Option<JsStreamError> {
+    err.is_truthy().then_some(JsStreamError(err))
+}
+
+fn result(err: JsValue) -> Result<(), JsStreamError> {
+    opt_err(err).map_or(Ok(()), Err)
+}
+
+/// Node's writable state machine for one stream; see the crate's `core` module.
+#[wasm_bindgen(js_name = WritableCore)]
+pub struct WasmCore {
+    core: WritableCore<(), JsStreamError>,
+    /// Count payload of the last polled output (batch size, callbacks to call).
+    out_count: u32,
+    /// Error payload of the last polled output (`undefined` for success).
+    out_error: JsValue,
+}
+
+#[wasm_bindgen(js_class = WritableCore)]
+impl WasmCore {
+    /// `new WritableCore(highWaterMark, flags)`; a `highWaterMark` of `undefined` takes Node's
+    /// default for the mode. Throws `ERR_INVALID_ARG_VALUE` for an invalid one.
+    #[wasm_bindgen(constructor)]
+    pub fn new(high_water_mark: JsValue, flags: u32) -> Result<WasmCore, JsValue> {
+        let mut opts = Options::new(flags & F_OBJECT_MODE != 0);
+        opts.emit_close = flags & F_EMIT_CLOSE != 0;
+        opts.auto_destroy = flags & F_AUTO_DESTROY != 0;
+        opts.has_writev = flags & F_HAS_WRITEV != 0;
+        opts.has_final = flags & F_HAS_FINAL != 0;
+        opts.has_construct = flags & F_HAS_CONSTRUCT != 0;
+        if !high_water_mark.is_undefined() && !high_water_mark.is_null() {
+            let value = high_water_mark.as_f64().unwrap_or(f64::NAN);
+            opts = opts.with_high_water_mark(value).map_err(JsValue::from)?;
+        }
+        Ok(WasmCore { core: WritableCore::new(opts), out_count: 0, out_error: JsValue::UNDEFINED })
+    }
+
+    fn output_flag(&self) -> u32 {
+        if self.core.has_output() {
+            HAS_OUTPUT
+        } else {
+            0
+        }
+    }
+
+    /// `write()` of a chunk of `len` units; `cb`: 0 none, 1 new callback, 2 same as last, plus
+    /// `RESERVED` (4) when the units were reserved by `reserve()`. Returns `W_*` | `HAS_OUTPUT`.
+    pub fn write(&mut self, len: f64, cb: u32) -> u32 {
+        let reserved = cb & RESERVED != 0;
+        let cb = match cb & 3 {
+            0 => Callback::None,
+            2 => Callback::Same,
+            _ => Callback::New,
+        };
+        // Lengths are JS numbers: non-negative integers below 2^53 by construction.
+        let len = if len.is_finite() && len > 0.0 { len as u64 } else { 0 };
+        let status = if reserved { self.core.write_reserved((), len, cb) } else { self.core.write((), len, cb) };
+        let code = match status {
+            WriteStatus::Dispatch(()) => W_DISPATCH,
+            WriteStatus::Buffered(true) => W_BUFFERED_TRUE,
+            WriteStatus::Buffered(false) => W_BUFFERED_FALSE,
+            WriteStatus::Rejected => W_REJECTED,
+        };
+        code | self.output_flag()
+    }
+
+    /// After the sink call of a dispatched write returned: 1 for `true` | `HAS_OUTPUT`.
+    #[wasm_bindgen(js_name = writeReturned)]
+    pub fn write_returned(&mut self) -> u32 {
+        u32::from(self.core.write_returned()) | self.output_flag()
+    }
+
+    /// After the sink call of a polled write/writev/final returned.
+    #[wasm_bindgen(js_name = dispatchReturned)]
+    pub fn dispatch_returned(&mut self) {
+        self.core.dispatch_returned();
+    }
+
+    /// Count units accepted by the WHATWG face's queue (called from its strategy's `size()`).
+    pub fn reserve(&mut self, len: f64) {
+        self.core.reserve(if len.is_finite() && len > 0.0 { len as u64 } else { 0 });
+    }
+
+    /// Give back reserved units whose chunks will not arrive. Returns `HAS_OUTPUT`.
+    pub fn unreserve(&mut self, len: f64) -> u32 {
+        self.core.unreserve(if len.is_finite() && len > 0.0 { len as u64 } else { 0 });
+        self.output_flag()
+    }
+
+    /// `cork()`.
+    pub fn cork(&mut self) {
+        self.core.cork();
+    }
+
+    /// `uncork()`; returns `HAS_OUTPUT` when the face must poll.
+    pub fn uncork(&mut self) -> u32 {
+        self.core.uncork();
+        self.output_flag()
+    }
+
+    /// `end()`: returns the callback slot (0 none, 2 one-off, 3 end list) | `HAS_OUTPUT`.
+    pub fn end(&mut self, has_cb: bool, write_rejected: bool) -> u32 {
+        let slot = match self.core.end(has_cb, write_rejected) {
+            CallbackSlot::None | CallbackSlot::Write => 0,
+            CallbackSlot::OneOff => 2,
+            CallbackSlot::End => 3,
+        };
+        (slot << 3) | self.output_flag()
+    }
+
+    /// `destroy(err)`.
+    pub fn destroy(&mut self, err: JsValue) {
+        self.core.destroy(opt_err(err));
+    }
+
+    /// Report a stream error (Node's `errorOrDestroy`).
+    pub fn error(&mut self, err: JsValue) {
+        self.core.error(JsStreamError(err));
+    }
+
+    /// The sink completed the in-flight write/writev successfully. (Success and failure are
+    /// separate calls so the common case passes no JS value at all.)
+    #[wasm_bindgen(js_name = writeDone)]
+    pub fn write_done(&mut self) {
+        self.core.handle_write_done(Ok(()));
+    }
+
+    /// The sink failed the in-flight write/writev with `err` (the face has checked it is truthy).
+    #[wasm_bindgen(js_name = writeFailed)]
+    pub fn write_failed(&mut self, err: JsValue) {
+        self.core.handle_write_done(Err(JsStreamError(err)));
+    }
+
+    /// A dispatched write completed inside its sink call (`err` undefined for success), and the
+    /// call has returned: Node's `onwrite` (sync) then `write()`'s return value, in one call.
+    /// Returns 1 for `true` | `HAS_OUTPUT`.
+    #[wasm_bindgen(js_name = writeDoneReturned)]
+    pub fn write_done_returned(&mut self) -> u32 {
+        self.core.handle_write_done(Ok(()));
+        self.write_returned()
+    }
+
+    /// The sink's `final` completed.
+    #[wasm_bindgen(js_name = finalDone)]
+    pub fn final_done(&mut self, err: JsValue) {
+        self.core.handle_final_done(result(err));
+    }
+
+    /// The sink's `destroy` completed.
+    #[wasm_bindgen(js_name = destroyDone)]
+    pub fn destroy_done(&mut self, err: JsValue) {
+        self.core.handle_destroy_done(opt_err(err));
+    }
+
+    /// The sink's `construct` completed.
+    #[wasm_bindgen(js_name = constructDone)]
+    pub fn construct_done(&mut self, err: JsValue) {
+        self.core.handle_construct_done(opt_err(err));
+    }
+
+    /// One requested tick has come.
+    pub fn tick(&mut self) {
+        self.core.handle_tick();
+    }
+
+    /// The next output's opcode (`O_*`); payloads via `count` and `takeError()`.
+    pub fn poll(&mut self) -> u32 {
+        let Some(out) = self.core.poll() else { return O_NONE };
+        match out {
+            Output::Write(()) => O_WRITE,
+            Output::Writev(batch) => {
+                self.out_count = u32::try_from(batch.len()).unwrap_or(u32::MAX);
+                O_WRITEV
+            }
+            Output::Final => O_FINAL,
+            Output::Destroy(err) => {
+                self.set_error(err);
+                O_DESTROY
+            }
+            Output::Construct => O_CONSTRUCT,
+            Output::ScheduleTick => O_TICK,
+            Output::WriteCallbacks { count, result } => {
+                self.out_count = count;
+                self.set_error(result.err());
+                O_WRITE_CALLBACKS
+            }
+            Output::EndCallbacks(result) => {
+                self.set_error(result.err());
+                O_END_CALLBACKS
+            }
+            Output::OneOffCallback(result) => {
+                self.set_error(result.err());
+                O_ONE_OFF
+            }
+            Output::Event(Event::Drain) => O_DRAIN,
+            Output::Event(Event::Prefinish) => O_PREFINISH,
+            Output::Event(Event::Finish) => O_FINISH,
+            Output::Event(Event::Error(err)) => {
+                self.out_error = err.0;
+                O_ERROR
+            }
+            Output::Event(Event::Close) => O_CLOSE,
+            Output::Discard { count } => {
+                self.out_count = count;
+                O_DISCARD
+            }
+        }
+    }
+
+    fn set_error(&mut self, err: Option<JsStreamError>) {
+        self.out_error = err.map_or(JsValue::UNDEFINED, |e| e.0);
+    }
+
+    /// Count payload of the last output.
+    #[wasm_bindgen(getter)]
+    pub fn count(&self) -> u32 {
+        self.out_count
+    }
+
+    /// Error payload of the last output (`undefined` for success); taking it clears it.
+    #[wasm_bindgen(js_name = takeError)]
+    pub fn take_error(&mut self) -> JsValue {
+        std::mem::replace(&mut self.out_error, JsValue::UNDEFINED)
+    }
+
+    /// `writableLength`.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> f64 {
+        self.core.length() as f64
+    }
+
+    /// `writableHighWaterMark`.
+    #[wasm_bindgen(getter, js_name = highWaterMark)]
+    pub fn high_water_mark(&self) -> f64 {
+        self.core.high_water_mark() as f64
+    }
+
+    /// `writableCorked`.
+    #[wasm_bindgen(getter)]
+    pub fn corked(&self) -> u32 {
+        self.core.corked()
+    }
+
+    /// Requests queued behind the in-flight one.
+    #[wasm_bindgen(getter, js_name = bufferedCount)]
+    pub fn buffered_count(&self) -> u32 {
+        u32::try_from(self.core.buffered_count()).unwrap_or(u32::MAX)
+    }
+
+    /// Node's `pendingcb`.
+    #[wasm_bindgen(getter, js_name = pendingCallbacks)]
+    pub fn pending_callbacks(&self) -> f64 {
+        self.core.pending_callbacks() as f64
+    }
+
+    /// The lifecycle flags as `S_*` bits.
+    #[wasm_bindgen(getter)]
+    pub fn state(&self) -> u32 {
+        let c = &self.core;
+        let mut s = 0;
+        for (on, bit) in [
+            (c.writable(), S_WRITABLE),
+            (c.ended(), S_ENDED),
+            (c.finished(), S_FINISHED),
+            (c.destroyed(), S_DESTROYED),
+            (c.closed(), S_CLOSED),
+            (c.need_drain(), S_NEED_DRAIN),
+            (c.errored().is_some(), S_ERRORED),
+            (c.aborted(), S_ABORTED),
+            (c.writing(), S_WRITING),
+            (c.object_mode(), S_OBJECT_MODE),
+            (c.error_emitted(), S_ERROR_EMITTED),
+            (c.close_emitted(), S_CLOSE_EMITTED),
+        ] {
+            if on {
+                s |= bit;
+            }
+        }
+        s
+    }
+
+    /// `errored`: the stored error or `null`.
+    #[wasm_bindgen(getter)]
+    pub fn errored(&self) -> JsValue {
+        self.core.errored().map_or(JsValue::NULL, |e| e.0.clone())
+    }
+
+    /// Observability counters as a plain object.
+    pub fn stats(&self) -> Object {
+        let s = self.core.stats();
+        let obj = Object::new();
+        for (key, value) in [
+            ("chunksAccepted", s.chunks_accepted),
+            ("unitsAccepted", s.units_accepted),
+            ("chunksWritten", s.chunks_written),
+            ("unitsWritten", s.units_written),
+            ("writesReturnedFalse", s.writes_refused_backpressure),
+            ("drains", s.drains),
+            ("peakLength", s.peak_length),
+            ("sinkCalls", s.sink_calls),
+            ("writevCalls", s.writev_calls),
+        ] {
+            let _ = Reflect::set(&obj, &JsValue::from_str(key), &JsValue::from_f64(value as f64));
+        }
+        obj
+    }
+}
