@@ -21,19 +21,22 @@ export interface WritableError extends Error {
   code: string;
 }
 
+/** What a sink call returns: `undefined` when done, or a promise that settles when done. */
+export type SinkCompletion = void | Promise<void>;
+
 /**
- * The sink object protocol: what a `Writable` calls on a Rust-backed sink. The built-in sinks
- * (`MemorySink`, `CountingSink`, …) implement it.
+ * A sink implemented in Rust (the built-in sinks, and classes made with the crate's
+ * `export_sink!`); it follows the sink object protocol. Results are read after `'finish'`. A Rust
+ * sink given as the inner sink of a wrapper (`GzipSink`, …) is called directly in wasm, without a
+ * copy through JavaScript; a JS object with a `write` method works there too.
  */
 export interface RustSink {
-  /** Consume one chunk (copied into wasm memory once). Throws a `WritableError` on failure. */
-  write(chunk: Uint8Array): void;
-  /** Consume the UTF-8 bytes of a string. */
-  writeString(s: string): void;
-  /** The last write is done (Node's `_final`). */
-  final(): void;
-  /** The stream was destroyed (Node's `_destroy`). */
-  destroy(): void;
+  /** Consume one chunk: a string, or the bytes of a `Uint8Array`/`Buffer`/other view/`ArrayBuffer`. */
+  write(chunk: Uint8Array | ArrayBufferView | ArrayBuffer | string): SinkCompletion;
+  writeString(s: string): SinkCompletion;
+  writev(chunks: Array<Uint8Array | ArrayBufferView | ArrayBuffer | string>): SinkCompletion;
+  final(): SinkCompletion;
+  destroy(error?: Error): void;
   /** Release the wasm memory held by this object (wasm-bindgen). */
   free(): void;
 }
@@ -50,10 +53,11 @@ export interface MemorySinkOptions {
 /** A Rust sink that keeps every byte written in wasm memory. Read the result after `'finish'`. */
 export declare class MemorySink implements RustSink {
   constructor(options?: MemorySinkOptions);
-  write(chunk: Uint8Array): void;
-  writeString(s: string): void;
-  final(): void;
-  destroy(): void;
+  write(chunk: Uint8Array | ArrayBufferView | ArrayBuffer | string): SinkCompletion;
+  writeString(s: string): SinkCompletion;
+  writev(chunks: Array<Uint8Array | ArrayBufferView | ArrayBuffer | string>): SinkCompletion;
+  final(): SinkCompletion;
+  destroy(error?: Error): void;
   free(): void;
   /** A copy of the bytes collected. */
   bytes(): Uint8Array;
@@ -68,10 +72,11 @@ export declare class MemorySink implements RustSink {
 /** A Rust sink that counts bytes and chunks and discards them. */
 export declare class CountingSink implements RustSink {
   constructor();
-  write(chunk: Uint8Array): void;
-  writeString(s: string): void;
-  final(): void;
-  destroy(): void;
+  write(chunk: Uint8Array | ArrayBufferView | ArrayBuffer | string): SinkCompletion;
+  writeString(s: string): SinkCompletion;
+  writev(chunks: Array<Uint8Array | ArrayBufferView | ArrayBuffer | string>): SinkCompletion;
+  final(): SinkCompletion;
+  destroy(error?: Error): void;
   free(): void;
   /** Total bytes written. */
   readonly byteCount: number;

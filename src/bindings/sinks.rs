@@ -1,34 +1,28 @@
 //! JavaScript classes for the built-in Rust sinks ([`crate::sinks`]).
 //!
-//! Each class follows the *sink object protocol* that the JavaScript faces drive:
+//! Each class is made with [`export_sink!`](crate::export_sink) (the same macro a Rust user
+//! exports a sink of their own with) and follows the *sink object protocol* that the JavaScript
+//! faces drive:
 //!
 //! | method | meaning |
 //! |---|---|
-//! | `write(chunk: Uint8Array)` | consume one chunk (copied into wasm memory once) |
-//! | `writeString(s: string)` | consume the UTF-8 bytes of `s` without a JS-side encode |
+//! | `write(chunk)` | consume one chunk (bytes are copied into wasm memory once) → `undefined` or a `Promise` |
+//! | `writeString(s)` | consume the UTF-8 bytes of `s` without a JS-side encode |
+//! | `writev(chunks)` | consume a batch |
 //! | `final()` | the last write is done (Node's `_final`) |
-//! | `destroy()` | the stream was destroyed (Node's `_destroy`) |
+//! | `destroy(err)` | the stream was destroyed (Node's `_destroy`) |
 //!
-//! Failures throw a JavaScript `Error` whose `.code` is the [`SinkError`] code. The classes only
-//! convert values: every decision lives in [`crate::sinks`].
+//! Failures throw (or reject with) a JavaScript `Error` whose `.code` is the [`SinkError`] code.
+//! The classes only convert values: every decision lives in [`crate::sinks`].
+//!
+//! [`SinkError`]: crate::sinks::SinkError
 
-use js_sys::{Error, JsString, RangeError, Reflect, TypeError};
+use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
-use crate::sinks::{CountingSink, MemorySink, Sink, SinkError};
-
-/// Sets `code` on a freshly made error object and returns it as a `JsValue`.
-fn with_code(error: JsValue, code: &str) -> JsValue {
-    // Setting a property on a plain new Error object cannot fail; if it ever did, the error
-    // without its code is still the right thing to throw.
-    let _ = Reflect::set(&error, &JsValue::from_str("code"), &JsValue::from_str(code));
-    error
-}
-
-/// Converts a [`SinkError`] into a JavaScript `Error` with `.code`.
-fn sink_error(err: SinkError) -> JsValue {
-    with_code(Error::new(&err.message).into(), err.code)
-}
+use crate::export_sink;
+use crate::sinks::js::{out_of_range, type_error};
+use crate::sinks::{CountingSink, MemorySink};
 
 /// Reads the optional `limit` of `new MemorySink({ limit })`.
 ///
@@ -40,32 +34,23 @@ fn read_limit(options: &JsValue) -> Result<Option<usize>, JsValue> {
         return Ok(None);
     }
     if !options.is_object() {
-        return Err(with_code(
-            TypeError::new("The \"options\" argument must be of type object").into(),
-            "ERR_INVALID_ARG_TYPE",
-        ));
+        return Err(type_error("ERR_INVALID_ARG_TYPE", "The \"options\" argument must be of type object"));
     }
     let limit = Reflect::get(options, &JsValue::from_str("limit"))?;
     if limit.is_undefined() || limit.is_null() {
         return Ok(None);
     }
     let Some(n) = limit.as_f64() else {
-        return Err(with_code(
-            TypeError::new("The \"options.limit\" property must be of type number").into(),
+        return Err(type_error(
             "ERR_INVALID_ARG_TYPE",
+            "The \"options.limit\" property must be of type number",
         ));
     };
     if n == f64::INFINITY {
         return Ok(None);
     }
     if !(n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0) {
-        // The number is formatted by JS (String(n)): Rust's float formatting would add ~10 KiB.
-        let message = JsString::from(
-            "The value of \"options.limit\" is out of range. It must be a non-negative integer. \
-             Received ",
-        )
-        .concat(&limit);
-        return Err(with_code(RangeError::new(&String::from(message)).into(), "ERR_OUT_OF_RANGE"));
+        return Err(out_of_range("options.limit", "a non-negative integer", &limit));
     }
     // Integral and in range: the conversion is exact on wasm32 (saturating above usize::MAX,
     // where no wasm32 memory could hold that much anyway).
@@ -73,10 +58,9 @@ fn read_limit(options: &JsValue) -> Result<Option<usize>, JsValue> {
     Ok(Some(n as usize))
 }
 
-/// `MemorySink`: collects every byte in wasm memory; read the result after `'finish'`.
-#[wasm_bindgen(js_name = MemorySink)]
-pub struct JsMemorySink {
-    inner: MemorySink,
+export_sink! {
+    /// `MemorySink`: collects every byte in wasm memory; read the result after `'finish'`.
+    pub struct JsMemorySink(MemorySink) as MemorySink;
 }
 
 #[wasm_bindgen(js_class = MemorySink)]
@@ -84,62 +68,39 @@ impl JsMemorySink {
     /// `new MemorySink({ limit })`; `limit` (bytes) is optional.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<JsMemorySink, JsValue> {
-        let inner = match read_limit(&options)? {
+        let sink = match read_limit(&options)? {
             Some(limit) => MemorySink::with_limit(limit),
             None => MemorySink::new(),
         };
-        Ok(JsMemorySink { inner })
-    }
-
-    /// Consumes one chunk of bytes.
-    pub fn write(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
-        self.inner.write(chunk).map_err(sink_error)
-    }
-
-    /// Consumes the UTF-8 encoding of a string.
-    #[wasm_bindgen(js_name = writeString)]
-    pub fn write_string(&mut self, s: &str) -> Result<(), JsValue> {
-        self.inner.write(s.as_bytes()).map_err(sink_error)
-    }
-
-    /// Called once after the last write.
-    #[wasm_bindgen(js_name = "final")]
-    pub fn final_(&mut self) -> Result<(), JsValue> {
-        self.inner.finish().map_err(sink_error)
-    }
-
-    /// Called when the stream is destroyed. The collected bytes stay readable.
-    pub fn destroy(&mut self) {
-        self.inner.destroy();
+        Ok(JsMemorySink::from_sink(sink))
     }
 
     /// A copy of the collected bytes, as a `Uint8Array`.
-    pub fn bytes(&self) -> Vec<u8> {
-        self.inner.bytes().to_vec()
+    pub fn bytes(&self) -> Result<Vec<u8>, JsValue> {
+        self.with(|sink| sink.bytes().to_vec())
     }
 
     /// The collected bytes decoded as UTF-8 (invalid sequences become U+FFFD).
-    pub fn text(&self) -> String {
-        self.inner.text()
+    pub fn text(&self) -> Result<String, JsValue> {
+        self.with(MemorySink::text)
     }
 
     /// Number of bytes collected.
     #[wasm_bindgen(getter, js_name = byteLength)]
-    pub fn byte_length(&self) -> f64 {
-        self.inner.len() as f64
+    pub fn byte_length(&self) -> Result<f64, JsValue> {
+        self.with(|sink| sink.len() as f64)
     }
 
     /// The size limit in bytes, or `undefined` when unlimited.
     #[wasm_bindgen(getter)]
-    pub fn limit(&self) -> Option<f64> {
-        self.inner.limit().map(|limit| limit as f64)
+    pub fn limit(&self) -> Result<Option<f64>, JsValue> {
+        self.with(|sink| sink.limit().map(|limit| limit as f64))
     }
 }
 
-/// `CountingSink`: counts bytes and chunks and discards them.
-#[wasm_bindgen(js_name = CountingSink)]
-pub struct JsCountingSink {
-    inner: CountingSink,
+export_sink! {
+    /// `CountingSink`: counts bytes and chunks and discards them.
+    pub struct JsCountingSink(CountingSink) as CountingSink;
 }
 
 #[wasm_bindgen(js_class = CountingSink)]
@@ -148,47 +109,28 @@ impl JsCountingSink {
     #[wasm_bindgen(constructor)]
     #[allow(clippy::new_without_default)]
     pub fn new() -> JsCountingSink {
-        JsCountingSink { inner: CountingSink::new() }
-    }
-
-    /// Consumes one chunk of bytes.
-    pub fn write(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
-        self.inner.write(chunk).map_err(sink_error)
-    }
-
-    /// Consumes the UTF-8 encoding of a string.
-    #[wasm_bindgen(js_name = writeString)]
-    pub fn write_string(&mut self, s: &str) -> Result<(), JsValue> {
-        self.inner.write(s.as_bytes()).map_err(sink_error)
-    }
-
-    /// Called once after the last write.
-    #[wasm_bindgen(js_name = "final")]
-    pub fn final_(&mut self) -> Result<(), JsValue> {
-        self.inner.finish().map_err(sink_error)
-    }
-
-    /// Called when the stream is destroyed.
-    pub fn destroy(&mut self) {
-        self.inner.destroy();
+        JsCountingSink::from_sink(CountingSink::new())
     }
 
     /// Total bytes written.
     #[wasm_bindgen(getter, js_name = byteCount)]
-    pub fn byte_count(&self) -> f64 {
-        self.inner.byte_count() as f64
+    pub fn byte_count(&self) -> Result<f64, JsValue> {
+        self.with(|sink| sink.byte_count() as f64)
     }
 
     /// Total chunks written.
     #[wasm_bindgen(getter, js_name = chunkCount)]
-    pub fn chunk_count(&self) -> f64 {
-        self.inner.chunk_count() as f64
+    pub fn chunk_count(&self) -> Result<f64, JsValue> {
+        self.with(|sink| sink.chunk_count() as f64)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sinks::js::{Completion, JsSink, Target};
+    use crate::sinks::{Sink, SinkError};
+    use js_sys::{Array, Error, RangeError, Uint8Array};
     use wasm_bindgen_test::wasm_bindgen_test;
 
     fn code_of(err: &JsValue) -> Option<String> {
@@ -201,26 +143,54 @@ mod tests {
         options.into()
     }
 
+    fn bytes(b: &[u8]) -> JsValue {
+        Uint8Array::from(b).into()
+    }
+
     #[wasm_bindgen_test]
     fn memory_sink_collects_bytes_and_strings() {
-        let mut sink = JsMemorySink::new(JsValue::UNDEFINED).unwrap();
-        sink.write_string("hello ").unwrap();
-        sink.write(&[0xe2, 0x82]).unwrap();
-        sink.write(&[0xac]).unwrap();
+        let sink = JsMemorySink::new(JsValue::UNDEFINED).unwrap();
+        assert!(sink.write_string("hello ").unwrap().is_undefined());
+        sink.write(bytes(&[0xe2, 0x82])).unwrap();
+        sink.write(bytes(&[0xac])).unwrap();
         sink.final_().unwrap();
-        assert_eq!(sink.text(), "hello €");
-        assert_eq!(sink.byte_length(), 9.0);
-        assert_eq!(sink.limit(), None);
+        assert_eq!(sink.text().unwrap(), "hello €");
+        assert_eq!(sink.byte_length().unwrap(), 9.0);
+        assert_eq!(sink.limit().unwrap(), None);
+    }
+
+    #[wasm_bindgen_test]
+    fn write_takes_strings_views_and_array_buffers() {
+        let sink = JsMemorySink::new(JsValue::UNDEFINED).unwrap();
+        sink.write(JsValue::from_str("a€")).unwrap();
+        let buffer = Uint8Array::from(&b"xbcx"[..]).buffer();
+        sink.write(js_sys::DataView::new(&buffer, 1, 2).into()).unwrap();
+        sink.write(Uint8Array::from(&b"d"[..]).buffer().into()).unwrap();
+        let err = sink.write(JsValue::from_f64(1.0)).unwrap_err();
+        assert_eq!(code_of(&err).as_deref(), Some("ERR_INVALID_ARG_TYPE"));
+        assert_eq!(sink.text().unwrap(), "a€bcd");
+    }
+
+    #[wasm_bindgen_test]
+    fn writev_is_one_batch_for_rust_sinks() {
+        let sink = JsMemorySink::new(options_with_limit(JsValue::from_f64(4.0))).unwrap();
+        let batch: Array = [bytes(b"ab"), JsValue::from_str("cd"), bytes(b"e")].iter().collect();
+        let err = sink.writev(batch).unwrap_err();
+        assert_eq!(code_of(&err).as_deref(), Some("ERR_SINK_LIMIT"));
+        assert_eq!(sink.byte_length().unwrap(), 0.0, "MemorySink's writev is all or nothing");
+        let counting = JsCountingSink::new();
+        counting.writev([bytes(b"ab"), JsValue::from_str("c")].iter().collect()).unwrap();
+        assert_eq!((counting.byte_count().unwrap(), counting.chunk_count().unwrap()), (3.0, 2.0));
     }
 
     #[wasm_bindgen_test]
     fn memory_sink_limit_throws_error_with_code() {
-        let mut sink = JsMemorySink::new(options_with_limit(JsValue::from_f64(3.0))).unwrap();
-        sink.write(b"abc").unwrap();
-        let err = sink.write(b"d").unwrap_err();
+        let sink = JsMemorySink::new(options_with_limit(JsValue::from_f64(3.0))).unwrap();
+        sink.write(bytes(b"abc")).unwrap();
+        let err = sink.write(bytes(b"d")).unwrap_err();
         assert!(err.is_instance_of::<Error>());
         assert_eq!(code_of(&err).as_deref(), Some("ERR_SINK_LIMIT"));
-        assert_eq!(sink.bytes(), b"abc".to_vec());
+        assert_eq!(sink.bytes().unwrap(), b"abc".to_vec());
     }
 
     #[wasm_bindgen_test]
@@ -236,18 +206,74 @@ mod tests {
         let message = Reflect::get(&nan, &JsValue::from_str("message")).unwrap().as_string();
         assert!(message.unwrap().ends_with("Received NaN"));
         let unlimited = JsMemorySink::new(options_with_limit(JsValue::from_f64(f64::INFINITY)));
-        assert_eq!(unlimited.unwrap().limit(), None);
+        assert_eq!(unlimited.unwrap().limit().unwrap(), None);
         assert!(JsMemorySink::new(JsValue::NULL).is_ok());
         assert!(JsMemorySink::new(js_sys::Object::new().into()).is_ok());
     }
 
     #[wasm_bindgen_test]
     fn counting_sink_counts() {
-        let mut sink = JsCountingSink::new();
-        sink.write(b"abc").unwrap();
+        let sink = JsCountingSink::new();
+        sink.write(bytes(b"abc")).unwrap();
         sink.write_string("de").unwrap();
         sink.final_().unwrap();
-        sink.destroy();
-        assert_eq!((sink.byte_count(), sink.chunk_count()), (5.0, 2.0));
+        sink.destroy(JsValue::UNDEFINED);
+        assert_eq!((sink.byte_count().unwrap(), sink.chunk_count().unwrap()), (5.0, 2.0));
+    }
+
+    // A sink of "our own", exported the way the module docs of `sinks::js` tell a user to.
+    #[derive(Default)]
+    pub struct Upper(Vec<u8>);
+
+    impl Sink for Upper {
+        fn write(&mut self, chunk: &[u8]) -> Result<(), SinkError> {
+            if chunk == b"!" {
+                return Err(SinkError::new("ERR_TEST", "no shouting"));
+            }
+            self.0.extend(chunk.iter().map(u8::to_ascii_uppercase));
+            Ok(())
+        }
+    }
+
+    export_sink! {
+        /// Test class.
+        pub struct UpperSink(Upper) as TestUpperSink;
+    }
+
+    #[wasm_bindgen_test]
+    fn a_user_sink_exported_with_the_macro_follows_the_protocol() {
+        let sink = UpperSink::from_sink(Upper::default());
+        sink.write(bytes(b"abc")).unwrap();
+        sink.write_string("d").unwrap();
+        let err = sink.write_string("!").unwrap_err();
+        assert_eq!(code_of(&err).as_deref(), Some("ERR_TEST"));
+        sink.final_().unwrap();
+        assert_eq!(sink.with(|s| s.0.clone()).unwrap(), b"ABCD".to_vec());
+        // Given to a wrapper as a JS value, its Rust state is found and written directly.
+        let js: JsValue = UpperSink::from_sink(Upper::default()).into();
+        let target = Target::from_js(js.clone(), "inner").unwrap();
+        assert!(target.is_rust());
+        let _ = target.write_bytes(b"xy").unwrap();
+        let text = js_sys::Function::new_with_args("s", "return s.__wasmWritableShare && 'ok'");
+        assert_eq!(text.call1(&JsValue::NULL, &js).unwrap().as_string().as_deref(), Some("ok"));
+    }
+
+    #[wasm_bindgen_test]
+    fn js_objects_are_targets_and_their_promises_are_pending() {
+        let make = js_sys::Function::new_no_args(
+            "const seen = []; return { seen, write(c) { seen.push(c.length); \
+             return c.length > 1 ? Promise.resolve() : undefined; } };",
+        );
+        let object = make.call0(&JsValue::NULL).unwrap();
+        let target = Target::from_js(object.clone(), "inner").unwrap();
+        assert!(!target.is_rust());
+        assert!(target.write_bytes(b"a").unwrap().is_ready());
+        assert!(!target.write_bytes(b"ab").unwrap().is_ready());
+        assert!(target.finish().unwrap().is_ready(), "no final() means nothing to wait for");
+        let not_a_sink = Target::from_js(js_sys::Object::new().into(), "inner").err().unwrap();
+        assert_eq!(code_of(&not_a_sink).as_deref(), Some("ERR_INVALID_ARG_TYPE"));
+        assert!(Completion::all([Completion::Ready, Completion::Ready]).is_ready());
+        let mut counting = crate::sinks::CountingSink::new();
+        assert!(JsSink::write(&mut counting, b"x").unwrap().is_ready());
     }
 }

@@ -39,6 +39,36 @@
 //! in `lib.rs`); counters saturate; the property tests drive random command sequences through
 //! [`sim::Sim`] and the `fuzz/` target (`cargo +nightly fuzz run core_commands`) does the same
 //! with coverage guidance.
+//!
+//! # Fidelity to Node 20
+//!
+//! `tests/core_props.rs` also runs the same random command sequences through Node 20's own
+//! `stream.Writable` (with `process.nextTick` made steppable) and compares every sink call,
+//! callback, event, return value and the state after each command
+//! (`NODE_DIFF_CASES=5000 cargo test --test core_props node_differential`). Node quirks the core
+//! reproduces on purpose: an object-mode stream takes an `afterWrite` tick even for a
+//! callback-less synchronous write (Node's `needTick` reads `state & kDestroyed !== 0`, i.e. bit
+//! 0, `kObjectMode`); `'finish'` still follows an `'error'` raised after a successful `final`.
+//! Where the core differs, deliberately:
+//!
+//! * After a synchronous sink failure, Node's `clearBuffer` loop keeps handing the remaining
+//!   buffered writes to the sink; the core stops and discards them with the error (as after an
+//!   asynchronous failure). Following Node would make the error tick call back the writes still
+//!   buffered before the ones completed meanwhile, which the driver's in-order callback FIFO
+//!   cannot express.
+//! * Write callbacks are called in write order. When a destroy or error discards buffered writes
+//!   while earlier writes' callbacks still wait for their ticks, Node calls the discarded ones
+//!   first; the core calls them on a tick right behind. Likewise a sink completion that arrives
+//!   before ticks queued earlier (only a simulation can do that) is handled as a synchronous one.
+//! * `cork()` after `end()`, then an `uncork()` whose flush completes synchronously without
+//!   callbacks: Node never emits `'finish'`; the core does.
+//! * `destroy(err)` during `construct` that then fails: Node passes an `AggregateError` (the
+//!   destroy error's code and message); the core passes [`StreamError::aggregate`], by default the
+//!   destroy error.
+//! * Coalescing of synchronous completions follows [`Callback::Same`] (same function as the
+//!   previous write's callback); Node compares the functions themselves.
+//! * An `end()` whose uncork flush calls the sink sets `writableEnded` after that call, as Node
+//!   does; a listener re-entering the core from inside that flush sees it unset a little longer.
 
 pub mod error;
 pub mod sim;

@@ -27,6 +27,7 @@
 use std::fmt;
 
 mod counting;
+pub mod js;
 mod memory;
 
 pub use counting::CountingSink;
