@@ -5,8 +5,9 @@
 //! `PROPTEST_CASES` overrides the number of cases (default 10,000). Native only: the wasm build
 //! of the core is exercised by `tests/core_wasm.rs`.
 //!
-//! Also here: the differential test that runs the same sequences through Node's own
-//! `stream.Writable` (opt-in: `NODE_DIFF_CASES`).
+//! Also here: the regression scenarios (deterministic, one per divergence from Node found and
+//! fixed, each also a fuzz seed), a replay of the fuzz seed corpus, and the differential test
+//! that runs the same sequences through Node's own `stream.Writable` (opt-in: `NODE_DIFF_CASES`).
 #![cfg(not(target_arch = "wasm32"))]
 
 #[path = "core_props/model.rs"]
@@ -74,6 +75,334 @@ proptest! {
         let bytes = encode(&setup, &cmds);
         prop_assert_eq!(decode(&bytes), (setup, cmds));
     }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Regressions: the divergences from Node 20 the property and differential tests found, each with
+// what Node does (checked with node 20.20 through tests/core_props/node_sim.cjs). Each one also
+// runs through the model, and is a seed of the fuzz corpus (`regenerate_fuzz_seeds`).
+
+use model::Checker;
+use wasm_writable::core::sim::{Log, SimError};
+use wasm_writable::core::{ErrorCode, Event};
+
+const fn setup_with(hwm: u64, sync: bool) -> Setup {
+    Setup {
+        hwm,
+        object_mode: false,
+        has_writev: false,
+        has_final: false,
+        has_construct: false,
+        emit_close: true,
+        auto_destroy: true,
+        sync,
+    }
+}
+
+fn w(len: u8, cb: bool, same: bool) -> Cmd {
+    Cmd::Write { len, cb, same }
+}
+
+/// Run `cmds` through the model (every invariant checked), return the checker to inspect.
+fn checked(setup: &Setup, cmds: &[Cmd]) -> Checker {
+    let mut c = Checker::new(setup.clone());
+    for &cmd in cmds {
+        if let Err(msg) = c.step(cmd) {
+            panic!("{msg}");
+        }
+    }
+    c
+}
+
+fn finish_checked(mut c: Checker) {
+    if let Err(msg) = c.finish() {
+        panic!("{msg}");
+    }
+}
+
+fn regressions() -> Vec<(&'static str, Setup, Vec<Cmd>)> {
+    use Cmd::*;
+    vec![
+        ("object_mode_tick", Setup { object_mode: true, ..setup_with(16, true) }, vec![End { chunk: Some(1) }, Tick, Tick]),
+        ("end_flush_sync", Setup { has_final: true, ..setup_with(64, true) }, vec![Cork, w(70, true, false), End { chunk: None }]),
+        (
+            "end_flush_sync_failure",
+            Setup { object_mode: true, has_final: true, auto_destroy: false, ..setup_with(51, false) },
+            vec![Cork, FailNextSync, End { chunk: Some(75) }, RunTicks],
+        ),
+        (
+            "drain_after_flush_failure",
+            Setup { has_writev: true, auto_destroy: false, ..setup_with(52, false) },
+            vec![w(59, false, false), FailNextSync, w(29, false, false), Complete],
+        ),
+        (
+            "construct_end_same_tick",
+            Setup { has_writev: true, has_construct: true, auto_destroy: false, ..setup_with(60, true) },
+            vec![w(35, false, false), End { chunk: None }, Tick, Tick],
+        ),
+        ("tick_forgets_info", setup_with(28, true), vec![w(93, true, false), w(9, true, false), Tick, w(87, true, true), Tick]),
+        (
+            "writev_cb_not_shared",
+            Setup { has_writev: true, ..setup_with(1000, true) },
+            vec![Cork, w(1, true, false), w(1, true, true), Uncork, w(1, true, true), Cork, w(1, true, true), Tick],
+        ),
+        ("refused_end_chunk", setup_with(0, true), vec![End { chunk: Some(10) }, End { chunk: Some(43) }, Tick, Tick, Tick]),
+        (
+            "discard_callbacks_in_order",
+            Setup { auto_destroy: false, ..setup_with(28, true) },
+            vec![FailNextSync, w(26, false, false), w(30, true, false), Cork, Uncork, w(48, true, false), RunTicks],
+        ),
+        (
+            "destroy_during_construct",
+            Setup { has_construct: true, ..setup_with(16, false) },
+            vec![Destroy { err: true }, RunTicks, Fail, RunTicks],
+        ),
+        (
+            "finish_after_error_with_final",
+            Setup { has_final: true, emit_close: false, auto_destroy: false, ..setup_with(0, true) },
+            vec![End { chunk: None }, Spurious, Tick],
+        ),
+        (
+            // Found by the fuzzer (minimized): write 5 reuses the callback of write 4, which was
+            // discarded, never completed; the core took "same as the previous callback" to mean
+            // "same as the pending coalescing tick's" (write 1's) and joined that tick.
+            "same_callback_after_discarded_write",
+            Setup { emit_close: false, auto_destroy: false, ..setup_with(46, false) },
+            vec![
+                FailNextSync,
+                w(42, true, false),
+                w(64, true, true),
+                Cork,
+                End { chunk: Some(48) },
+                Cork,
+                w(73, true, false),
+                Complete,
+                w(0, true, false),
+                Tick,
+                w(0, true, true),
+                End { chunk: Some(73) },
+                Complete,
+                Tick,
+                Tick,
+            ],
+        ),
+        (
+            "uncork_after_end_finishes",
+            setup_with(16, false),
+            vec![w(1, false, false), w(1, false, false), End { chunk: None }, Cork, Complete, Uncork, RunTicks],
+        ),
+    ]
+}
+
+fn regression(name: &str) -> (Setup, Vec<Cmd>) {
+    let (_, setup, cmds) = regressions().into_iter().find(|r| r.0 == name).expect("known regression");
+    (setup, cmds)
+}
+
+fn events(c: &Checker) -> Vec<Event<SimError>> {
+    c.sim.events()
+}
+
+#[test]
+fn object_mode_sync_write_without_callback_still_takes_a_tick() {
+    // Node 20's onwrite computes `needTick` with `state[kState] & kDestroyed !== 0`, which parses
+    // as `state[kState] & true`: bit 0, kObjectMode. So in object mode even a callback-less
+    // synchronous write takes a tick, and 'finish' comes a tick later than in byte mode (after
+    // a nextTick the user queued after end()).
+    let (setup, cmds) = regression("object_mode_tick");
+    let c = checked(&setup, &cmds[..2]);
+    assert!(!events(&c).contains(&Event::Finish), "object mode: no 'finish' after one tick");
+    let c = checked(&setup, &cmds);
+    assert!(events(&c).contains(&Event::Finish));
+    finish_checked(c);
+    let bytes = checked(&Setup { object_mode: false, ..setup }, &cmds[..2]);
+    assert!(events(&bytes).contains(&Event::Finish), "byte mode: 'finish' after one tick");
+}
+
+#[test]
+fn end_runs_after_its_flush_reached_a_synchronous_sink() {
+    // Node's end() uncorks first, calling the sink inside: with a synchronous sink the buffer is
+    // empty by the time end() checks for finish, so final and 'prefinish' come at once, before
+    // the flushed write's callback (which waits for its tick).
+    let (setup, cmds) = regression("end_flush_sync");
+    let c = checked(&setup, &cmds);
+    assert_eq!(c.sim.log, vec![Log::SinkWrite(0), Log::SinkFinal, Log::Event(Event::Prefinish)]);
+    finish_checked(c);
+}
+
+#[test]
+fn synchronous_failure_in_ends_flush_leaves_the_stream_errored_not_ended() {
+    // In Node the failure happens inside end()'s uncork(), so end() finds the stream errored:
+    // it does not set `writableEnded`, and hands the error to the callback on a tick.
+    let (setup, cmds) = regression("end_flush_sync_failure");
+    let c = checked(&setup, &cmds[..3]);
+    assert!(!c.sim.core.ended(), "writableEnded stays false");
+    assert_eq!(c.sim.core.errored(), Some(&SimError::Sink(101)));
+    let c = checked(&setup, &cmds);
+    assert!(c.sim.log.contains(&Log::EndCb(0, Err(SimError::Sink(101)))));
+    finish_checked(c);
+}
+
+#[test]
+fn drain_is_checked_after_the_next_buffered_write_was_handed_over() {
+    // Node's onwrite hands the buffer on (clearBuffer, sink call included) before afterWrite
+    // checks for 'drain': a next write that fails synchronously has already left `length`.
+    let (setup, cmds) = regression("drain_after_flush_failure");
+    let c = checked(&setup, &cmds);
+    assert_eq!(c.sim.log, vec![Log::SinkWrite(0), Log::SinkWrite(1), Log::Event(Event::Drain)]);
+    finish_checked(c);
+}
+
+#[test]
+fn construct_then_end_finishes_on_the_construct_tick() {
+    // Node's onConstructed flushes (sink call included), then finishMaybe(sync = false) finishes
+    // at once.
+    let (setup, cmds) = regression("construct_end_same_tick");
+    let c = checked(&setup, &cmds);
+    let tail: Vec<Log> = c.sim.log.iter().skip(1).cloned().collect();
+    assert_eq!(
+        tail,
+        vec![Log::SinkWrite(0), Log::Event(Event::Prefinish), Log::EndCb(0, Ok(())), Log::Event(Event::Finish)]
+    );
+    finish_checked(c);
+}
+
+#[test]
+fn any_after_write_tick_ends_callback_coalescing() {
+    // Node's afterWriteTick clears kAfterWriteTickInfo whichever tick runs: a later write with
+    // the same callback gets a tick of its own.
+    let (setup, cmds) = regression("tick_forgets_info");
+    let c = checked(&setup, &cmds);
+    let cbs: Vec<&Log> = c.sim.log.iter().filter(|l| matches!(l, Log::WriteCb(..))).collect();
+    assert_eq!(cbs, vec![&Log::WriteCb(0, Ok(())), &Log::WriteCb(1, Ok(()))], "write 2's callback waits for its own tick");
+    finish_checked(c);
+}
+
+#[test]
+fn a_writev_completion_is_never_coalesced_with_a_later_write() {
+    // Node's writev callback is a closure of its own, so the next write's callback never joins
+    // its tick. (Joining it made the core call count × batch callbacks: here a corked write's
+    // callback before its write reached the sink.)
+    let (setup, cmds) = regression("writev_cb_not_shared");
+    let c = checked(&setup, &cmds);
+    let cbs: Vec<&Log> = c.sim.log.iter().filter(|l| matches!(l, Log::WriteCb(..))).collect();
+    assert_eq!(cbs, vec![&Log::WriteCb(0, Ok(())), &Log::WriteCb(1, Ok(()))]);
+    finish_checked(c);
+}
+
+#[test]
+fn a_refused_end_chunk_destroys_before_the_end_callback_is_queued() {
+    // end(chunk) is write(chunk) then end(): the refused write destroys the stream (sink destroy
+    // included) before end() queues its callback, so 'error' and 'close' come first.
+    let (setup, cmds) = regression("refused_end_chunk");
+    let c = checked(&setup, &cmds);
+    let err = SimError::Code(ErrorCode::WriteAfterEnd);
+    assert_eq!(c.sim.log.last(), Some(&Log::Event(Event::Close)));
+    assert!(!c.sim.log.contains(&Log::EndCb(1, Err(err))));
+    finish_checked(c);
+}
+
+#[test]
+fn discarded_writes_get_their_own_callbacks_in_write_order() {
+    // A write that failed synchronously leaves the stream errored (autoDestroy off); a later
+    // uncork writes the buffered write 1 (success, callback on a tick) and write 2 is buffered.
+    // The error's tick discards write 2. Node calls write 2's callback (error) before write 1's
+    // (success); the core keeps write order, and — the bug — used to hand write 1's callback
+    // the error and write 2's the success.
+    let (setup, cmds) = regression("discard_callbacks_in_order");
+    let c = checked(&setup, &cmds);
+    assert!(c.sim.log.contains(&Log::WriteCb(1, Ok(()))));
+    assert!(c.sim.log.contains(&Log::WriteCb(2, Err(SimError::Sink(101)))));
+    finish_checked(c);
+}
+
+#[test]
+fn destroy_during_construct_reports_the_destroy_error_when_construct_fails_too() {
+    // Node: aggregateTwoErrors(constructErr, destroyErr), an AggregateError with the destroy
+    // error's code and message; `StreamError::aggregate` defaults to that outer error.
+    let (setup, cmds) = regression("destroy_during_construct");
+    let c = checked(&setup, &cmds);
+    assert!(c.sim.log.contains(&Log::SinkDestroy(Some(SimError::Sink(101)))), "{:?}", c.sim.log);
+    finish_checked(c);
+}
+
+#[test]
+fn finish_still_follows_a_successful_final_after_an_error() {
+    // Node 20: once final succeeded, 'prefinish' is emitted and 'finish' queued without a later
+    // check, so an error in between (here a callback called twice, autoDestroy off) is followed
+    // by 'finish'. The property test allows exactly this case of 'finish' after 'error'.
+    let (setup, cmds) = regression("finish_after_error_with_final");
+    let c = checked(&setup, &cmds);
+    assert_eq!(
+        events(&c),
+        vec![Event::Prefinish, Event::Error(SimError::Code(ErrorCode::MultipleCallback)), Event::Finish]
+    );
+    finish_checked(c);
+}
+
+#[test]
+fn uncork_after_end_still_finishes_unlike_node() {
+    // Deliberate difference: in Node 20, cork() after end(), then an uncork() whose flush
+    // completes synchronously without callbacks, never emits 'finish' (the completion runs while
+    // kBuffered is still set, and nothing checks again). The core finishes.
+    let (setup, cmds) = regression("uncork_after_end_finishes");
+    let mut c = checked(&setup, &cmds[..5]);
+    assert_eq!(c.sim.core.buffered_count(), 1, "write 1 held by the cork after end()");
+    c.set_sync(true);
+    for &cmd in &cmds[5..] {
+        if let Err(msg) = c.step(cmd) {
+            panic!("{msg}");
+        }
+    }
+    assert!(c.sim.core.finished());
+    finish_checked(c);
+}
+
+#[test]
+fn coalescing_compares_callbacks_not_neighbours() {
+    // Node coalesces a synchronous completion into the pending tick only when that tick's
+    // callback is the same function (`info.cb === cb`). Write 5 shares write 4's callback, not
+    // write 1's (whose tick is pending), so it must not be called on write 1's tick.
+    let (setup, cmds) = regression("same_callback_after_discarded_write");
+    let c = checked(&setup, &cmds);
+    let first_tick_cbs: Vec<&Log> = c.sim.log.iter().filter(|l| matches!(l, Log::WriteCb(_, Ok(())))).collect();
+    assert_eq!(first_tick_cbs, vec![&Log::WriteCb(1, Ok(()))], "{:?}", c.sim.log);
+    finish_checked(c);
+}
+
+/// Writes the regression scenarios (and a few plain ones) as fuzz seeds. Run after changing
+/// the list: `cargo test --test core_props regenerate_fuzz_seeds -- --ignored`.
+#[test]
+#[ignore]
+fn regenerate_fuzz_seeds() {
+    use Cmd::*;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/core_commands");
+    std::fs::create_dir_all(&dir).expect("create seed dir");
+    let mut seeds = regressions();
+    seeds.push(("plain_async", setup_with(16, false), vec![w(10, true, false), w(10, true, true), Complete, Complete, End { chunk: None }, RunTicks]));
+    seeds.push(("plain_sync_objects", Setup { object_mode: true, ..setup_with(2, true) }, vec![w(1, true, false), w(1, false, false), RunTicks, End { chunk: Some(1) }, RunTicks]));
+    seeds.push(("cork_writev", Setup { has_writev: true, has_final: true, ..setup_with(8, false) }, vec![Cork, w(3, true, false), w(3, true, true), w(3, false, false), Uncork, Fail, RunTicks]));
+    seeds.push(("destroy_midway", Setup { has_construct: true, ..setup_with(4, false) }, vec![w(5, true, false), Tick, Complete, Tick, w(5, true, false), Destroy { err: true }, RunTicks, Complete]));
+    for (name, setup, cmds) in seeds {
+        std::fs::write(dir.join(name), encode(&setup, &cmds)).expect("write seed");
+    }
+}
+
+/// Replays the fuzz target's seed corpus (and any crash inputs saved there as regressions).
+#[test]
+fn fuzz_seed_corpus_replays_cleanly() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/core_commands");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("fuzz/seeds/core_commands exists") {
+        let path = entry.expect("readable dir entry").path();
+        let data = std::fs::read(&path).expect("readable seed");
+        let (setup, cmds) = decode(&data);
+        if let Err(msg) = run(setup, &cmds) {
+            panic!("{}: {msg}", path.display());
+        }
+        n += 1;
+    }
+    assert!(n > 0, "no seeds in {}", dir.display());
 }
 
 // ------------------------------------------------------------------------------------------------
