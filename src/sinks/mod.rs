@@ -21,6 +21,10 @@
 //! * [`MemorySink`]: keeps every byte in memory, with an optional size limit.
 //! * [`CountingSink`]: counts bytes and chunks and discards them.
 //!
+//! [`js`] holds the JavaScript side: asynchronous completion ([`js::Completion`]), inner sinks
+//! that may be Rust or JS ([`js::Target`]) and [`export_sink!`](crate::export_sink), which exports
+//! a Rust sink of your own to JavaScript in a few lines.
+//!
 //! [node-writable]: https://nodejs.org/api/stream.html#class-streamwritable
 //! [whatwg-sink]: https://streams.spec.whatwg.org/#underlying-sink-api
 
@@ -70,8 +74,11 @@ impl std::error::Error for SinkError {}
 ///
 /// Implementations receive byte chunks in order and may fail any call with a [`SinkError`];
 /// after a failure the stream is errored and the sink will only see [`Sink::destroy`].
-/// Every method completes synchronously: a sink that needs to wait (a socket, a throttle)
-/// is expressed on the JavaScript side or through the core's completion handles, not here.
+/// Every method completes synchronously and nothing here knows JavaScript, so a sink is tested
+/// natively. A sink that has to wait (a socket, a timer, a JS inner sink's promise) implements
+/// [`js::JsSink`] instead, whose calls return a [`js::Completion`] (ready, or a pending
+/// `Promise`); every `Sink` is a `JsSink` that is always ready. [`export_sink!`](crate::export_sink)
+/// exports either kind to JavaScript (see [`js`]).
 pub trait Sink {
     /// Consumes one chunk. The chunk is borrowed for the duration of the call only: a sink that
     /// keeps the bytes copies them.
