@@ -107,10 +107,12 @@ export interface WritableOptions {
   emitClose?: boolean;
   /** Call `destroy()` after `'finish'` or an error. Default true. */
   autoDestroy?: boolean;
-  /** A Rust-backed sink (`MemorySink`, `CountingSink`, …). Exclusive with `write`/`writev`. */
-  sink?: RustSink;
-  /** JS sink: consume one chunk (Node's `_write`). */
-  write?(this: Writable, chunk: any, encoding: WritableEncoding, callback: WriteCallback): void;
+  /** A sink object (`MemorySink`, `CountingSink`, … or any `SinkObject`). */
+  sink?: SinkObject;
+  /** Destroy the stream with an AbortError when this signal aborts. */
+  signal?: AbortSignal;
+  /** JS sink: consume one chunk (Node's `_write`); without the callback parameter it may return a promise. */
+  write?(this: Writable, chunk: any, encoding: WritableEncoding, callback: WriteCallback): void | Promise<void>;
   /** JS sink: consume a batch after `uncork()` (Node's `_writev`). */
   writev?(this: Writable, chunks: WritevChunk[], callback: WriteCallback): void;
   /** JS sink: after the last write, before `'finish'` (Node's `_final`). */
@@ -118,28 +120,84 @@ export interface WritableOptions {
   /** JS sink: release resources (Node's `_destroy`). */
   destroy?(this: Writable, error: Error | null, callback: WriteCallback): void;
   /** JS sink: asynchronous set-up before the first write (Node's `_construct`). */
-  construct?(this: Writable, callback: WriteCallback): void;
+  construct?(this: Writable, callback: WriteCallback): void | Promise<void>;
+}
+
+/** Listener-handling surface identical to Node's `EventEmitter` (works without Node). */
+export declare class EventEmitter {
+  constructor(options?: { captureRejections?: boolean });
+  on(event: string | symbol, listener: (...args: any[]) => void): this;
+  addListener(event: string | symbol, listener: (...args: any[]) => void): this;
+  prependListener(event: string | symbol, listener: (...args: any[]) => void): this;
+  once(event: string | symbol, listener: (...args: any[]) => void): this;
+  prependOnceListener(event: string | symbol, listener: (...args: any[]) => void): this;
+  off(event: string | symbol, listener: (...args: any[]) => void): this;
+  removeListener(event: string | symbol, listener: (...args: any[]) => void): this;
+  removeAllListeners(event?: string | symbol): this;
+  emit(event: string | symbol, ...args: any[]): boolean;
+  listeners(event: string | symbol): Function[];
+  rawListeners(event: string | symbol): Function[];
+  listenerCount(event: string | symbol, listener?: Function): number;
+  eventNames(): Array<string | symbol>;
+  setMaxListeners(n: number): this;
+  getMaxListeners(): number;
+}
+
+/** Counters kept by the core (they never influence behaviour). */
+export interface WritableStats {
+  /** Chunks accepted by `write()`. */
+  chunksAccepted: number;
+  /** Bytes (or objects) accepted by `write()`. */
+  unitsAccepted: number;
+  /** Chunks the sink completed. */
+  chunksWritten: number;
+  /** Bytes (or objects) the sink completed. */
+  unitsWritten: number;
+  /** `write()` calls that returned false. */
+  writesReturnedFalse: number;
+  /** `'drain'` events emitted. */
+  drains: number;
+  /** Highest `writableLength` seen. */
+  peakLength: number;
+  /** Calls made to the sink (`write` + `writev`). */
+  sinkCalls: number;
+  /** Of which `writev` batches. */
+  writevCalls: number;
 }
 
 /** A Node-style writable stream (`stream.Writable` API) driven by the Rust core. */
-export declare class Writable {
+export declare class Writable extends EventEmitter {
   constructor(options?: WritableOptions);
+
+  /** A native `WritableStream` over `writable`, with the core's backpressure numbers. */
+  static toWeb(writable: Writable): WritableStream;
+  /** A `Writable` over any `WritableStream`. */
+  static fromWeb(
+    stream: WritableStream,
+    options?: Pick<WritableOptions, 'highWaterMark' | 'objectMode' | 'decodeStrings' | 'signal'>,
+  ): Writable;
 
   /** Queue a chunk. Returns false when the buffer reached `highWaterMark` (wait for `'drain'`). */
   write(chunk: any, callback?: WriteCallback): boolean;
   write(chunk: any, encoding?: WritableEncoding, callback?: WriteCallback): boolean;
   /** Optionally write a last chunk, then finish the stream. */
-  end(callback?: () => void): this;
-  end(chunk: any, callback?: () => void): this;
-  end(chunk: any, encoding?: WritableEncoding, callback?: () => void): this;
+  end(callback?: WriteCallback): this;
+  end(chunk: any, callback?: WriteCallback): this;
+  end(chunk: any, encoding?: WritableEncoding, callback?: WriteCallback): this;
   /** Buffer writes until the matching `uncork()`; calls nest. */
   cork(): void;
   /** Undo one `cork()`; the last one flushes the buffer (as one `writev` when available). */
   uncork(): void;
   /** Destroy the stream, optionally with an error. */
-  destroy(error?: Error): this;
+  destroy(error?: Error | null, callback?: (error?: Error | null) => void): this;
   /** Set the encoding assumed for string chunks. */
   setDefaultEncoding(encoding: WritableEncoding): this;
+  /** A Writable cannot be piped from: errors with `ERR_STREAM_CANNOT_PIPE`. */
+  pipe(): void;
+  /** The core's counters: totals, peak length, sink calls, drains. */
+  stats(): WritableStats;
+  /** The sink object given as `options.sink`, if any. */
+  readonly sink: SinkObject | undefined;
 
   /** Whether `write()` is safe to call (not ended, destroyed or errored). */
   readonly writable: boolean;
@@ -149,7 +207,7 @@ export declare class Writable {
   readonly writableFinished: boolean;
   /** The `highWaterMark` given at construction. */
   readonly writableHighWaterMark: number;
-  /** Bytes (or objects) queued and not yet handed to the sink. */
+  /** Bytes (or objects) accepted and not yet completed by the sink (queued plus in flight). */
   readonly writableLength: number;
   /** Whether the stream is in object mode. */
   readonly writableObjectMode: boolean;
@@ -159,9 +217,11 @@ export declare class Writable {
   readonly writableNeedDrain: boolean;
   /** The stream was destroyed or errored before finishing. */
   readonly writableAborted: boolean;
+  /** The chunks queued behind the in-flight write (Node's deprecated `writableBuffer`). */
+  readonly writableBuffer: Array<{ chunk: any; encoding: WritableEncoding }>;
   /** `destroy()` was called. */
   readonly destroyed: boolean;
-  /** `'close'` was emitted. */
+  /** The sink's destroy completed (`'close'` follows). */
   readonly closed: boolean;
   /** The error the stream failed with, or null. */
   readonly errored: Error | null;
@@ -170,9 +230,25 @@ export declare class Writable {
   on(event: 'error', listener: (error: WritableError) => void): this;
   on(event: 'pipe' | 'unpipe', listener: (source: unknown) => void): this;
   on(event: string | symbol, listener: (...args: any[]) => void): this;
-  once(event: string | symbol, listener: (...args: any[]) => void): this;
-  off(event: string | symbol, listener: (...args: any[]) => void): this;
-  emit(event: string | symbol, ...args: any[]): boolean;
+}
+
+/** The package's `WebAssembly.Memory` (watch `buffer.byteLength`: it grows, never shrinks). */
+export declare function wasmMemory(): WebAssembly.Memory;
+
+/** Node's `addAbortSignal`: destroy `stream` with an AbortError when `signal` aborts. */
+export declare function addAbortSignal<T extends Writable>(signal: AbortSignal, stream: T): T;
+
+/**
+ * The sink object protocol: what the faces call on a sink given as `options.sink` (the Rust
+ * sinks implement it; any JS object of this shape works too). Each method returns nothing when
+ * done, a promise when it completes later, or throws.
+ */
+export interface SinkObject {
+  write(chunk: any): void | Promise<void>;
+  writeString?(s: string): void | Promise<void>;
+  writev?(chunks: any[]): void | Promise<void>;
+  final?(): void | Promise<void>;
+  destroy?(error?: Error): void;
 }
 
 /** Options of the WHATWG face. */
@@ -187,6 +263,6 @@ export interface WritableStreamOptions {
  * a JS implementation (`{ write, writev, final, destroy }` as for `Writable`).
  */
 export declare function createWritableStream<W = any>(
-  sink: RustSink | WritableOptions,
+  sink: SinkObject | WritableOptions,
   options?: WritableStreamOptions,
 ): WritableStream<W>;
