@@ -84,6 +84,32 @@ export declare class CountingSink implements RustSink {
   readonly chunkCount: number;
 }
 
+/** Hash algorithms of `DigestSink` (Web Crypto's `'SHA-256'` spellings are accepted too). */
+export type DigestAlgorithm = 'sha1' | 'sha256' | 'sha512' | 'SHA-1' | 'SHA-256' | 'SHA-512';
+
+/**
+ * A Rust sink that hashes everything written (SHA-1, SHA-256 or SHA-512) and keeps nothing else.
+ * An unknown algorithm throws a `TypeError` with `code: 'ERR_INVALID_ARG_VALUE'`.
+ */
+export declare class DigestSink implements RustSink {
+  /** Default algorithm: `'sha256'`. */
+  constructor(algorithm?: DigestAlgorithm);
+  write(chunk: Uint8Array | ArrayBufferView | ArrayBuffer | string): SinkCompletion;
+  writeString(s: string): SinkCompletion;
+  writev(chunks: Array<Uint8Array | ArrayBufferView | ArrayBuffer | string>): SinkCompletion;
+  final(): SinkCompletion;
+  destroy(error?: Error): void;
+  free(): void;
+  /** The digest of everything written so far (read it after `'finish'`); can be read repeatedly. */
+  digest(): Uint8Array;
+  /** `digest()` as lower-case hex. */
+  hex(): string;
+  /** The algorithm's Node name: `'sha1'`, `'sha256'` or `'sha512'`. */
+  readonly algorithm: 'sha1' | 'sha256' | 'sha512';
+  /** Bytes hashed so far. */
+  readonly byteCount: number;
+}
+
 /** Callback of `write()` / `end()` / the implementation functions. */
 export type WriteCallback = (error?: Error | null) => void;
 

@@ -24,6 +24,9 @@ use crate::export_sink;
 use crate::sinks::js::{out_of_range, type_error};
 use crate::sinks::{CountingSink, MemorySink};
 
+#[path = "sinks_digest.rs"]
+mod digest;
+
 /// Reads the optional `limit` of `new MemorySink({ limit })`.
 ///
 /// `undefined`, `null` and `Infinity` mean no limit; otherwise the limit must be a non-negative

@@ -20,6 +20,7 @@
 //!
 //! * [`MemorySink`]: keeps every byte in memory, with an optional size limit.
 //! * [`CountingSink`]: counts bytes and chunks and discards them.
+//! * [`DigestSink`]: SHA-1 / SHA-256 / SHA-512 of everything written.
 //!
 //! [`js`] holds the JavaScript side: asynchronous completion ([`js::Completion`]), inner sinks
 //! that may be Rust or JS ([`js::Target`]) and [`export_sink!`](crate::export_sink), which exports
@@ -31,10 +32,12 @@
 use std::fmt;
 
 mod counting;
+mod digest;
 pub mod js;
 mod memory;
 
 pub use counting::CountingSink;
+pub use digest::{DigestAlgorithm, DigestSink, ERR_INVALID_ARG_VALUE};
 pub use memory::MemorySink;
 
 /// Error code of a write refused because it would exceed a sink's size limit
