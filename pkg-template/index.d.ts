@@ -110,6 +110,45 @@ export declare class DigestSink implements RustSink {
   readonly byteCount: number;
 }
 
+/** Options of `new GzipSink(inner, options)` / `new DeflateSink(inner, options)`. */
+export interface CompressSinkOptions {
+  /** 0 (stored) … 9 (smallest); -1 means the default, 6. Otherwise a `RangeError` `ERR_OUT_OF_RANGE`. */
+  level?: number;
+}
+
+/**
+ * A Rust sink that gzip-compresses (Node's `zlib.createGzip()` format) into `inner`: any sink
+ * object (Rust sinks are called directly in wasm; a JS `{ write(chunk) {} }` gets `Uint8Array`s
+ * and may return promises). Ending the stream finishes the gzip data, then calls `inner.final()`.
+ */
+export declare class GzipSink<Inner extends object = MemorySink> implements RustSink {
+  /** `inner` defaults to a new `MemorySink` (read it as `sink.inner.bytes()`). */
+  constructor(inner?: Inner | null, options?: CompressSinkOptions);
+  write(chunk: Uint8Array | ArrayBufferView | ArrayBuffer | string): SinkCompletion;
+  writeString(s: string): SinkCompletion;
+  writev(chunks: Array<Uint8Array | ArrayBufferView | ArrayBuffer | string>): SinkCompletion;
+  final(): SinkCompletion;
+  destroy(error?: Error): void;
+  free(): void;
+  /** The sink the compressed bytes go to. */
+  readonly inner: Inner;
+  /** The compression level in use (0–9). */
+  readonly level: number;
+}
+
+/** As `GzipSink`, in zlib format (Node's `zlib.createDeflate()` / `inflateSync` reads it). */
+export declare class DeflateSink<Inner extends object = MemorySink> implements RustSink {
+  constructor(inner?: Inner | null, options?: CompressSinkOptions);
+  write(chunk: Uint8Array | ArrayBufferView | ArrayBuffer | string): SinkCompletion;
+  writeString(s: string): SinkCompletion;
+  writev(chunks: Array<Uint8Array | ArrayBufferView | ArrayBuffer | string>): SinkCompletion;
+  final(): SinkCompletion;
+  destroy(error?: Error): void;
+  free(): void;
+  readonly inner: Inner;
+  readonly level: number;
+}
+
 /** Callback of `write()` / `end()` / the implementation functions. */
 export type WriteCallback = (error?: Error | null) => void;
 

@@ -24,6 +24,8 @@ use crate::export_sink;
 use crate::sinks::js::{out_of_range, type_error};
 use crate::sinks::{CountingSink, MemorySink};
 
+#[path = "sinks_compress.rs"]
+mod compress;
 #[path = "sinks_digest.rs"]
 mod digest;
 

@@ -21,6 +21,7 @@
 //! * [`MemorySink`]: keeps every byte in memory, with an optional size limit.
 //! * [`CountingSink`]: counts bytes and chunks and discards them.
 //! * [`DigestSink`]: SHA-1 / SHA-256 / SHA-512 of everything written.
+//! * [`CompressSink`]: gzip or zlib compression into an inner sink.
 //!
 //! [`js`] holds the JavaScript side: asynchronous completion ([`js::Completion`]), inner sinks
 //! that may be Rust or JS ([`js::Target`]) and [`export_sink!`](crate::export_sink), which exports
@@ -31,11 +32,13 @@
 
 use std::fmt;
 
+pub mod compress;
 mod counting;
 mod digest;
 pub mod js;
 mod memory;
 
+pub use compress::{CompressSink, Compressor, Format};
 pub use counting::CountingSink;
 pub use digest::{DigestAlgorithm, DigestSink, ERR_INVALID_ARG_VALUE};
 pub use memory::MemorySink;
