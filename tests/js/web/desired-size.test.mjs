@@ -1,0 +1,4 @@
+// Web face (desired-size): the shared scenarios of tests/shared/web-scenarios.mjs, run in Node 20.
+import { runGroup } from './run-scenarios.mjs';
+
+runGroup('desired-size');
