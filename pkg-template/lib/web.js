@@ -77,6 +77,14 @@ export function toWeb(writable) {
       if (Number.isFinite(n) && n >= 0) {
         reserved += n;
         writable[kReserve](n);
+      } else if (!objectMode) {
+        // The stream will reject this write with a RangeError and error itself without telling
+        // its sink; destroy ours too, so the sink's resources are released.
+        const err = new RangeError(`not a byte chunk: ${typeof chunk}`);
+        queueMicrotask(() => {
+          ours = true;
+          writable.destroy(err);
+        });
       }
       return n;
     },

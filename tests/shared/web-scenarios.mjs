@@ -751,11 +751,6 @@ add('from-web', 'Writable.fromWeb in objectMode hands the very objects (and stri
   await onceEvent(w, 'finish');
   assert.equal(rec.chunks.length, 3);
   objects.forEach((o, i) => assert.same(rec.chunks[i], o, `object ${i}`));
-}, {
-  todo:
-    'divergence: Writable.fromWeb(ws, { objectMode: true }) turns a string chunk into a Uint8Array ' +
-    "(lib/web.js fromWeb write() encodes every string; Node 20's fromWeb only encodes when " +
-    '!objectMode && decodeStrings), so the web side gets bytes instead of the string',
 });
 
 add('from-web', 'Writable.fromWeb: a rejected web write destroys ours with that error', async (api) => {
