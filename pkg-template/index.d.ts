@@ -149,6 +149,97 @@ export declare class DeflateSink<Inner extends object = MemorySink> implements R
   readonly level: number;
 }
 
+/** Options of `new BatchSink(inner, options)`; with neither given: 16 chunks or 64 KiB. */
+export interface BatchSinkOptions {
+  /** A batch is written once it has this many chunks (integer ≥ 1, or Infinity). */
+  chunks?: number;
+  /** A batch is written once it holds at least this many bytes (≥ 1, or Infinity). */
+  bytes?: number;
+}
+
+/**
+ * A Rust sink that groups writes into batches for `inner`: `inner.writev(chunks)` when the inner
+ * sink has `writev` (Rust sinks do; object-mode values need it), otherwise one `inner.write()` of
+ * the batch's bytes concatenated. Writes complete at once while a batch fills; the write that
+ * fills it completes when the inner sink has taken the batch. `final()` writes the partial batch
+ * first, so nothing is lost; `destroy()` drops it.
+ */
+export declare class BatchSink<Inner extends object = SinkObject> implements RustSink {
+  constructor(inner: Inner, options?: BatchSinkOptions);
+  write(chunk: any): SinkCompletion;
+  writeString(s: string): SinkCompletion;
+  writev(chunks: any[]): SinkCompletion;
+  final(): SinkCompletion;
+  destroy(error?: Error): void;
+  free(): void;
+  readonly inner: Inner;
+  /** Chunks held in the batch being filled. */
+  readonly pendingChunks: number;
+}
+
+/**
+ * A Rust sink that writes every chunk to each of `sinks` (Rust sinks, or any sink objects; JS
+ * sinks get the chunk itself). A write completes when every sink's write has; a sink that throws
+ * or rejects errors the whole stream with that error.
+ */
+export declare class FanOutSink implements RustSink {
+  constructor(sinks: object[]);
+  write(chunk: any): SinkCompletion;
+  writeString(s: string): SinkCompletion;
+  writev(chunks: any[]): SinkCompletion;
+  final(): SinkCompletion;
+  destroy(error?: Error): void;
+  free(): void;
+  /** The sinks, as given. */
+  readonly sinks: object[];
+}
+
+/**
+ * A Rust sink for object mode: `JSON.stringify(value) + '\n'` of each value into `inner` (one
+ * `Uint8Array` per line). A value JSON cannot represent (BigInt, a cycle, `undefined`, a function,
+ * a symbol) is a `TypeError` with `code: 'ERR_INVALID_ARG_VALUE'`.
+ * Use as `new Writable({ objectMode: true, sink: new NdjsonSink(new MemorySink()) })`.
+ */
+export declare class NdjsonSink<Inner extends object = MemorySink> implements RustSink {
+  constructor(inner: Inner);
+  write(value: any): SinkCompletion;
+  writeString(s: string): SinkCompletion;
+  writev(values: any[]): SinkCompletion;
+  final(): SinkCompletion;
+  destroy(error?: Error): void;
+  free(): void;
+  readonly inner: Inner;
+  /** Lines written so far. */
+  readonly lineCount: number;
+}
+
+/** Options of `new ThrottleSink(inner, options)`. */
+export interface ThrottleSinkOptions {
+  /** The rate, in bytes per second (required, > 0). */
+  bytesPerSecond: number;
+  /** The bucket size in bytes: how much may go at once after a pause. Default: `bytesPerSecond`. */
+  burst?: number;
+}
+
+/**
+ * A Rust sink that paces `inner` with a token bucket: a chunk of n bytes takes n tokens (an
+ * object-mode chunk takes 1); when they are not there it is handed to `inner` after the wait
+ * (a `setTimeout`), and the write completes then — so the pacing reaches the producer as
+ * backpressure (`write()` returning false, `writer.ready`), not as a growing buffer.
+ */
+export declare class ThrottleSink<Inner extends object = SinkObject> implements RustSink {
+  constructor(inner: Inner, options: ThrottleSinkOptions);
+  write(chunk: any): SinkCompletion;
+  writeString(s: string): SinkCompletion;
+  writev(chunks: any[]): SinkCompletion;
+  final(): SinkCompletion;
+  destroy(error?: Error): void;
+  free(): void;
+  readonly inner: Inner;
+  readonly bytesPerSecond: number;
+  readonly burst: number;
+}
+
 /** Callback of `write()` / `end()` / the implementation functions. */
 export type WriteCallback = (error?: Error | null) => void;
 

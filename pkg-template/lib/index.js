@@ -10,5 +10,7 @@ Writable.fromWeb = fromWeb;
 export { Writable, toWeb, fromWeb, createWritableStream };
 export { addAbortSignal } from './writable.js';
 export { EventEmitter } from './events.js';
-export { MemorySink, CountingSink, DigestSink, GzipSink, DeflateSink } from '../wasm/wasm_writable.js';
+export {
+  MemorySink, CountingSink, DigestSink, GzipSink, DeflateSink, BatchSink, FanOutSink, NdjsonSink, ThrottleSink,
+} from '../wasm/wasm_writable.js';
 export { wasmMemory } from '../wasm/wasm_writable.js';

@@ -24,10 +24,18 @@ use crate::export_sink;
 use crate::sinks::js::{out_of_range, type_error};
 use crate::sinks::{CountingSink, MemorySink};
 
+#[path = "sinks_batch.rs"]
+mod batch;
 #[path = "sinks_compress.rs"]
 mod compress;
 #[path = "sinks_digest.rs"]
 mod digest;
+#[path = "sinks_fanout.rs"]
+mod fanout;
+#[path = "sinks_ndjson.rs"]
+mod ndjson;
+#[path = "sinks_throttle.rs"]
+mod throttle;
 
 /// Reads the optional `limit` of `new MemorySink({ limit })`.
 ///

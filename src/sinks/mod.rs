@@ -22,6 +22,9 @@
 //! * [`CountingSink`]: counts bytes and chunks and discards them.
 //! * [`DigestSink`]: SHA-1 / SHA-256 / SHA-512 of everything written.
 //! * [`CompressSink`]: gzip or zlib compression into an inner sink.
+//! * [`BatchSink`]: groups writes into batches ([`BatchPolicy`]) for an inner sink.
+//! * [`FanOutSink`]: every chunk to several sinks.
+//! * [`TokenBucket`]: the rate limiter behind the `ThrottleSink` class; [`ndjson`]: JSON lines.
 //!
 //! [`js`] holds the JavaScript side: asynchronous completion ([`js::Completion`]), inner sinks
 //! that may be Rust or JS ([`js::Target`]) and [`export_sink!`](crate::export_sink), which exports
@@ -32,20 +35,30 @@
 
 use std::fmt;
 
+pub mod batch;
 pub mod compress;
 mod counting;
 mod digest;
+mod fanout;
 pub mod js;
 mod memory;
+pub mod ndjson;
+mod throttle;
 
+pub use batch::{BatchPolicy, BatchSink};
 pub use compress::{CompressSink, Compressor, Format};
 pub use counting::CountingSink;
 pub use digest::{DigestAlgorithm, DigestSink, ERR_INVALID_ARG_VALUE};
+pub use fanout::FanOutSink;
 pub use memory::MemorySink;
+pub use throttle::TokenBucket;
 
 /// Error code of a write refused because it would exceed a sink's size limit
 /// (see [`MemorySink::with_limit`]).
 pub const ERR_SINK_LIMIT: &str = "ERR_SINK_LIMIT";
+
+/// Error code of a numeric option outside its range (as Node's validators use it).
+pub use compress::ERR_OUT_OF_RANGE;
 
 /// A failure reported by a [`Sink`].
 ///
