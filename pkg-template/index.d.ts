@@ -240,6 +240,43 @@ export declare class ThrottleSink<Inner extends object = SinkObject> implements 
   readonly burst: number;
 }
 
+/** Options of `new WebSocketSink(socket, options)`. */
+export interface WebSocketSinkOptions {
+  /** A write completes once `socket.bufferedAmount` is at or below this. Default 1 MiB. */
+  threshold?: number;
+  /** How often `bufferedAmount` is polled while above the threshold, in ms. Default 10. */
+  pollMs?: number;
+}
+
+/** What `WebSocketSink` needs of a socket: the browser's `WebSocket`, or e.g. the `ws` client. */
+export interface WebSocketLike {
+  send(data: any): void;
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  addEventListener?(type: 'close' | 'error', listener: (event: any) => void): void;
+  removeEventListener?(type: 'close' | 'error', listener: (event: any) => void): void;
+}
+
+/**
+ * A Rust sink that sends each chunk as one WebSocket message (binary for bytes, text for a
+ * string, e.g. with `decodeStrings: false`) and completes the write once `bufferedAmount` is at
+ * or below `threshold`: real backpressure, which browsers do not give on their own. Writes wait
+ * for a connecting socket to open. When the socket closes or fails, the pending write (or the
+ * next one, or `final()`) fails with `code: 'ERR_SOCKET_CLOSED'`. `final()` waits until
+ * `bufferedAmount` is 0; the socket is never closed by the sink (it is the caller's).
+ */
+export declare class WebSocketSink<Socket extends WebSocketLike = WebSocketLike> implements RustSink {
+  constructor(socket: Socket, options?: WebSocketSinkOptions);
+  write(chunk: Uint8Array | ArrayBufferView | ArrayBuffer | string): SinkCompletion;
+  writeString(s: string): SinkCompletion;
+  writev(chunks: Array<Uint8Array | ArrayBufferView | ArrayBuffer | string>): SinkCompletion;
+  final(): SinkCompletion;
+  destroy(error?: Error): void;
+  free(): void;
+  readonly socket: Socket;
+  readonly threshold: number;
+}
+
 /** Callback of `write()` / `end()` / the implementation functions. */
 export type WriteCallback = (error?: Error | null) => void;
 

@@ -12,5 +12,6 @@ export { addAbortSignal } from './writable.js';
 export { EventEmitter } from './events.js';
 export {
   MemorySink, CountingSink, DigestSink, GzipSink, DeflateSink, BatchSink, FanOutSink, NdjsonSink, ThrottleSink,
+  WebSocketSink,
 } from '../wasm/wasm_writable.js';
 export { wasmMemory } from '../wasm/wasm_writable.js';

@@ -36,6 +36,8 @@ mod fanout;
 mod ndjson;
 #[path = "sinks_throttle.rs"]
 mod throttle;
+#[path = "sinks_websocket.rs"]
+mod websocket;
 
 /// Reads the optional `limit` of `new MemorySink({ limit })`.
 ///
@@ -163,7 +165,7 @@ mod tests {
     #[wasm_bindgen_test]
     fn memory_sink_collects_bytes_and_strings() {
         let sink = JsMemorySink::new(JsValue::UNDEFINED).unwrap();
-        assert!(sink.write_string("hello ").unwrap().is_undefined());
+        assert!(sink.write_string(JsValue::from_str("hello ")).unwrap().is_undefined());
         sink.write(bytes(&[0xe2, 0x82])).unwrap();
         sink.write(bytes(&[0xac])).unwrap();
         sink.final_().unwrap();
@@ -228,7 +230,7 @@ mod tests {
     fn counting_sink_counts() {
         let sink = JsCountingSink::new();
         sink.write(bytes(b"abc")).unwrap();
-        sink.write_string("de").unwrap();
+        sink.write_string(JsValue::from_str("de")).unwrap();
         sink.final_().unwrap();
         sink.destroy(JsValue::UNDEFINED);
         assert_eq!((sink.byte_count().unwrap(), sink.chunk_count().unwrap()), (5.0, 2.0));
@@ -257,8 +259,8 @@ mod tests {
     fn a_user_sink_exported_with_the_macro_follows_the_protocol() {
         let sink = UpperSink::from_sink(Upper::default());
         sink.write(bytes(b"abc")).unwrap();
-        sink.write_string("d").unwrap();
-        let err = sink.write_string("!").unwrap_err();
+        sink.write_string(JsValue::from_str("d")).unwrap();
+        let err = sink.write_string(JsValue::from_str("!")).unwrap_err();
         assert_eq!(code_of(&err).as_deref(), Some("ERR_TEST"));
         sink.final_().unwrap();
         assert_eq!(sink.with(|s| s.0.clone()).unwrap(), b"ABCD".to_vec());

@@ -23,7 +23,8 @@
 //!
 //! Implement [`Sink`] (or [`JsSink`] for one that completes asynchronously), then let
 //! [`export_sink!`](crate::export_sink) generate the JS class with `write`, `writeString`,
-//! `writev`, `final` and `destroy`; add a constructor and result getters in an `impl` block of
+//! `writev`, `final` and `destroy` (`write` and `writeString` both go to
+//! [`JsSink::write_value`], which for a byte sink copies the bytes in once); add a constructor and result getters in an `impl` block of
 //! your own:
 //!
 //! ```no_run
@@ -439,7 +440,7 @@ impl<T: JsSink + 'static> Exported<T> {
         Ok(borrow_mut(&self.cell)?.write_value(chunk)?.into_js())
     }
 
-    /// JS `writeString(s)`: the UTF-8 bytes of `s`.
+    /// Writes bytes made in Rust (not JS values) into the sink.
     pub fn write_bytes(&self, bytes: &[u8]) -> Result<JsValue, JsValue> {
         Ok(borrow_mut(&self.cell)?.write(bytes)?.into_js())
     }
@@ -518,13 +519,13 @@ macro_rules! export_sink {
                 self.exported.write(&chunk)
             }
 
-            /// Consumes the UTF-8 bytes of a string.
+            /// Consumes a string (its UTF-8 bytes, for a byte sink).
             #[wasm_bindgen(js_name = writeString)]
             pub fn write_string(
                 &self,
-                text: &str,
+                text: $crate::sinks::js::__private::JsValue,
             ) -> ::core::result::Result<$crate::sinks::js::__private::JsValue, $crate::sinks::js::__private::JsValue> {
-                self.exported.write_bytes(text.as_bytes())
+                self.exported.write(&text)
             }
 
             /// Consumes a batch of chunks in order.
