@@ -77,21 +77,24 @@ impl Socket {
     }
 }
 
+/// An event listener added to the socket, kept to remove it again.
+type Listener = (&'static str, Closure<dyn FnMut(JsValue)>);
+
 /// The state behind the class.
 pub struct WebSocketTarget {
     socket: Socket,
     threshold: f64,
-    listeners: Vec<(&'static str, Closure<dyn FnMut(JsValue)>)>,
+    listeners: Vec<Listener>,
 }
 
 impl WebSocketTarget {
     fn remove_listeners(&mut self) {
-        let remove = Reflect::get(&self.socket.socket, &JsValue::from_str("removeEventListener"));
+        let remove = Reflect::get(&self.socket.socket, &JsValue::from_str("removeEventListener"))
+            .ok()
+            .and_then(|r| r.dyn_into::<Function>().ok());
         for (event, listener) in self.listeners.drain(..) {
-            if let Ok(remove) = remove.as_ref().map(|r| r.dyn_ref::<Function>().cloned()) {
-                if let Some(remove) = remove {
-                    let _ = remove.call2(&self.socket.socket, &JsValue::from_str(event), listener.as_ref());
-                }
+            if let Some(remove) = &remove {
+                let _ = remove.call2(&self.socket.socket, &JsValue::from_str(event), listener.as_ref());
             }
         }
     }
