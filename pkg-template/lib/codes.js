@@ -14,6 +14,11 @@ export const W_BUFFERED_TRUE = 1;
 export const W_DISPATCH = 2;
 export const W_REJECTED = 3;
 export const HAS_OUTPUT = 4;
+// With W_DISPATCH: a successful completion inside the sink call would be silent (may be folded).
+export const FOLDABLE = 8;
+// write()'s cb argument flags: the units were reserved; the previous (folded) write completed.
+export const RESERVED = 4;
+export const PREVIOUS_DONE = 8;
 
 // end() callback slots (bits 3-4 of its result).
 export const SLOT_ONE_OFF = 2;

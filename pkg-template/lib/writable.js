@@ -32,6 +32,7 @@ const kOnDestroy = Symbol('kOnDestroy');
 const kOnConstruct = Symbol('kOnConstruct');
 const kTick = Symbol('kTick');
 const kInDispatch = Symbol('kInDispatch');
+const kFolded = Symbol('kFolded');
 const kSyncDone = Symbol('kSyncDone');
 const kSyncErr = Symbol('kSyncErr');
 const kLastCb = Symbol('kLastCb');
@@ -51,7 +52,7 @@ const REJECTED = Symbol('rejected');
 export const kReserve = Symbol('kReserve');
 export const kUnreserve = Symbol('kUnreserve');
 export const kWriteReserved = Symbol('kWriteReserved');
-const RESERVED = 4;
+const RESERVED = C.RESERVED;
 
 function isThenable(value) {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof value.then === 'function';
@@ -63,33 +64,45 @@ function isThenable(value) {
  */
 class WritableStateView {
   constructor(stream) {
-    this[kCore] = stream[kCore];
     this.stream = stream;
   }
   get objectMode() { return this.stream[kObjectMode]; }
-  get highWaterMark() { return this[kCore].highWaterMark; }
-  get length() { return this[kCore].length; }
-  get corked() { return this[kCore].corked; }
-  get pendingcb() { return this[kCore].pendingCallbacks; }
-  get ending() { return (this[kCore].state & C.S_ENDED) !== 0; }
-  get ended() { return (this[kCore].state & C.S_ENDED) !== 0; }
-  get finished() { return (this[kCore].state & C.S_FINISHED) !== 0; }
-  get destroyed() { return (this[kCore].state & C.S_DESTROYED) !== 0; }
-  get closed() { return (this[kCore].state & C.S_CLOSED) !== 0; }
-  get closeEmitted() { return (this[kCore].state & C.S_CLOSE_EMITTED) !== 0; }
-  get errorEmitted() { return (this[kCore].state & C.S_ERROR_EMITTED) !== 0; }
-  get needDrain() { return (this[kCore].state & C.S_NEED_DRAIN) !== 0; }
-  get writing() { return (this[kCore].state & C.S_WRITING) !== 0; }
-  get errored() { return this[kCore].errored; }
+  get highWaterMark() { return coreOf(this.stream).highWaterMark; }
+  get length() { return coreOf(this.stream).length; }
+  get corked() { return coreOf(this.stream).corked; }
+  get pendingcb() { return coreOf(this.stream).pendingCallbacks; }
+  get ending() { return (coreOf(this.stream).state & C.S_ENDED) !== 0; }
+  get ended() { return (coreOf(this.stream).state & C.S_ENDED) !== 0; }
+  get finished() { return (coreOf(this.stream).state & C.S_FINISHED) !== 0; }
+  get destroyed() { return (coreOf(this.stream).state & C.S_DESTROYED) !== 0; }
+  get closed() { return (coreOf(this.stream).state & C.S_CLOSED) !== 0; }
+  get closeEmitted() { return (coreOf(this.stream).state & C.S_CLOSE_EMITTED) !== 0; }
+  get errorEmitted() { return (coreOf(this.stream).state & C.S_ERROR_EMITTED) !== 0; }
+  get needDrain() { return (coreOf(this.stream).state & C.S_NEED_DRAIN) !== 0; }
+  get writing() { return (coreOf(this.stream).state & C.S_WRITING) !== 0; }
+  get errored() { return coreOf(this.stream).errored; }
   get emitClose() { return this.stream[kEmitClose]; }
   get autoDestroy() { return this.stream[kAutoDestroy]; }
   get decodeStrings() { return this.stream[kDecodeStrings]; }
   get defaultEncoding() { return this.stream[kDefaultEncoding]; }
-  get bufferedRequestCount() { return this[kCore].bufferedCount; }
+  get bufferedRequestCount() { return coreOf(this.stream).bufferedCount; }
   getBuffer() { return this.stream[kChunks].toArray(); }
 }
 
 function nop() {}
+
+/**
+ * The stream's core, after reporting a folded synchronous completion if one is outstanding
+ * (see `writeChunk`): every use of the core but the next write goes through here.
+ */
+function coreOf(stream) {
+  const core = stream[kCore];
+  if (stream[kFolded]) {
+    stream[kFolded] = false;
+    core.flush();
+  }
+  return core;
+}
 
 export class Writable extends EventEmitter {
   constructor(options) {
@@ -147,20 +160,31 @@ export class Writable extends EventEmitter {
     // completion is only recorded, and write() reports it together with its own return value
     // (one call into the core instead of two).
     this[kInDispatch] = false;
+    this[kFolded] = false;
     this[kSyncDone] = 0;
     this[kSyncErr] = undefined;
     this[kOnWrite] = (err) => {
-      if (this[kInDispatch] && this[kSyncDone] === 0) {
-        this[kSyncDone] = err ? 2 : 1;
-        this[kSyncErr] = err;
-        return;
+      if (this[kInDispatch]) {
+        if (this[kSyncDone] === 0) {
+          this[kSyncDone] = err ? 2 : 1;
+          this[kSyncErr] = err;
+          return;
+        }
+        // Called again inside the same sink call: report the first call, then this one, in
+        // order (the core answers the second with ERR_MULTIPLE_CALLBACK).
+        const first = this[kSyncDone];
+        const firstErr = this[kSyncErr];
+        this[kSyncDone] = 0;
+        this[kSyncErr] = undefined;
+        if (first === 2) coreOf(this).writeFailed(firstErr);
+        else coreOf(this).writeDone();
       }
-      if (err) this[kCore].writeFailed(err);
-      else this[kCore].writeDone();
+      if (err) coreOf(this).writeFailed(err);
+      else coreOf(this).writeDone();
       drive(this);
     };
     this[kOnFinal] = (err) => {
-      this[kCore].finalDone(err);
+      coreOf(this).finalDone(err);
       drive(this);
     };
     this[kOnDestroy] = (err) => {
@@ -169,15 +193,15 @@ export class Writable extends EventEmitter {
         this[kDestroyCbs] = [];
         for (const cb of cbs) cb(err);
       }
-      this[kCore].destroyDone(err);
+      coreOf(this).destroyDone(err);
       drive(this);
     };
     this[kOnConstruct] = (err) => {
-      this[kCore].constructDone(err);
+      coreOf(this).constructDone(err);
       drive(this);
     };
     this[kTick] = () => {
-      this[kCore].tick();
+      coreOf(this).tick();
       drive(this);
     };
     this[kState] = null;
@@ -213,7 +237,7 @@ export class Writable extends EventEmitter {
       rejected = writeChunk(this, chunk, encoding, null) === REJECTED;
     }
     const hasCb = typeof cb === 'function';
-    const r = this[kCore].end(hasCb, rejected);
+    const r = coreOf(this).end(hasCb, rejected);
     const slot = (r >> 3) & 3;
     if (slot === C.SLOT_ONE_OFF) this[kOneOff].push(cb);
     else if (slot === C.SLOT_END) this[kEndCbs].push(cb);
@@ -222,11 +246,11 @@ export class Writable extends EventEmitter {
   }
 
   cork() {
-    this[kCore].cork();
+    coreOf(this).cork();
   }
 
   uncork() {
-    if ((this[kCore].uncork() & C.HAS_OUTPUT) !== 0) drive(this);
+    if ((coreOf(this).uncork() & C.HAS_OUTPUT) !== 0) drive(this);
   }
 
   setDefaultEncoding(encoding) {
@@ -237,7 +261,7 @@ export class Writable extends EventEmitter {
   }
 
   destroy(err, cb) {
-    const core = this[kCore];
+    const core = coreOf(this);
     if ((core.state & C.S_DESTROYED) !== 0) {
       if (typeof cb === 'function') cb();
       return this;
@@ -249,7 +273,7 @@ export class Writable extends EventEmitter {
   }
 
   pipe() {
-    this[kCore].error(errors.cannotPipe());
+    coreOf(this).error(errors.cannotPipe());
     drive(this);
   }
 
@@ -266,40 +290,40 @@ export class Writable extends EventEmitter {
   }
 
   get writable() {
-    return (this[kCore].state & C.S_WRITABLE) !== 0;
+    return (coreOf(this).state & C.S_WRITABLE) !== 0;
   }
   get writableLength() {
-    return this[kCore].length;
+    return coreOf(this).length;
   }
   get writableHighWaterMark() {
-    return this[kCore].highWaterMark;
+    return coreOf(this).highWaterMark;
   }
   get writableEnded() {
-    return (this[kCore].state & C.S_ENDED) !== 0;
+    return (coreOf(this).state & C.S_ENDED) !== 0;
   }
   get writableFinished() {
-    return (this[kCore].state & C.S_FINISHED) !== 0;
+    return (coreOf(this).state & C.S_FINISHED) !== 0;
   }
   get writableCorked() {
-    return this[kCore].corked;
+    return coreOf(this).corked;
   }
   get writableObjectMode() {
     return this[kObjectMode];
   }
   get writableNeedDrain() {
-    return (this[kCore].state & C.S_NEED_DRAIN) !== 0;
+    return (coreOf(this).state & C.S_NEED_DRAIN) !== 0;
   }
   get writableAborted() {
-    return (this[kCore].state & C.S_ABORTED) !== 0;
+    return (coreOf(this).state & C.S_ABORTED) !== 0;
   }
   get destroyed() {
-    return (this[kCore].state & C.S_DESTROYED) !== 0;
+    return (coreOf(this).state & C.S_DESTROYED) !== 0;
   }
   get closed() {
-    return (this[kCore].state & C.S_CLOSED) !== 0;
+    return (coreOf(this).state & C.S_CLOSED) !== 0;
   }
   get errored() {
-    return this[kCore].errored;
+    return coreOf(this).errored;
   }
   get writableBuffer() {
     return this[kChunks].toArray();
@@ -307,15 +331,15 @@ export class Writable extends EventEmitter {
 
   /** Observability counters kept by the core (totals, peak length, sink calls, drains). */
   stats() {
-    return this[kCore].stats();
+    return coreOf(this).stats();
   }
 
   [kReserve](units) {
-    this[kCore].reserve(units);
+    coreOf(this).reserve(units);
   }
 
   [kUnreserve](units) {
-    if ((this[kCore].unreserve(units) & C.HAS_OUTPUT) !== 0) drive(this);
+    if ((coreOf(this).unreserve(units) & C.HAS_OUTPUT) !== 0) drive(this);
   }
 
   [kWriteReserved](chunk, cb) {
@@ -370,13 +394,20 @@ function writeChunk(stream, chunk, encoding, cb, reserved = 0) {
     len = chunk.length;
   }
 
+  // The previous write may have completed inside its sink call without being reported yet
+  // (folded): report it with this call instead of a call of its own.
   const core = stream[kCore];
+  let flags = reserved;
+  if (stream[kFolded]) {
+    stream[kFolded] = false;
+    flags |= C.PREVIOUS_DONE;
+  }
   let cbKind = 0;
   if (cb !== null) {
     cbKind = cb === stream[kLastCb] ? 2 : 1;
     stream[kLastCb] = cb;
   }
-  const r = core.write(len, cbKind | reserved);
+  const r = core.write(len, cbKind | flags);
   switch (r & 3) {
     case C.W_DISPATCH: {
       if (cb !== null) stream[kWriteCbs].push(cb);
@@ -388,6 +419,13 @@ function writeChunk(stream, chunk, encoding, cb, reserved = 0) {
       }
       let rr;
       const done = stream[kSyncDone];
+      if (done === 1 && (r & C.FOLDABLE) !== 0) {
+        // Completed inside the call, and the core said that completion is silent: write()
+        // returns true and the completion is reported with the next call into the core.
+        stream[kSyncDone] = 0;
+        stream[kFolded] = true;
+        return true;
+      }
       if (done === 1) {
         stream[kSyncDone] = 0;
         rr = core.writeDoneReturned();
@@ -472,34 +510,33 @@ function callConstruct(stream) {
 function drive(stream) {
   if (stream[kPolling]) return;
   stream[kPolling] = true;
-  const core = stream[kCore];
   try {
     for (;;) {
-      const op = core.poll();
+      const op = coreOf(stream).poll();
       switch (op) {
         case C.O_NONE:
           return;
         case C.O_WRITE: {
           const entry = stream[kChunks].shift();
           callWrite(stream, entry.chunk, entry.encoding);
-          core.dispatchReturned();
+          coreOf(stream).dispatchReturned();
           break;
         }
         case C.O_WRITEV: {
-          const n = core.count;
+          const n = coreOf(stream).count;
           const entries = new Array(n);
           const ring = stream[kChunks];
           for (let i = 0; i < n; i++) entries[i] = ring.shift();
           callWritev(stream, entries);
-          core.dispatchReturned();
+          coreOf(stream).dispatchReturned();
           break;
         }
         case C.O_FINAL:
           callFinal(stream);
-          core.dispatchReturned();
+          coreOf(stream).dispatchReturned();
           break;
         case C.O_DESTROY:
-          callDestroy(stream, core.takeError());
+          callDestroy(stream, coreOf(stream).takeError());
           break;
         case C.O_CONSTRUCT:
           callConstruct(stream);
@@ -508,21 +545,21 @@ function drive(stream) {
           nextTick(stream[kTick]);
           break;
         case C.O_WRITE_CALLBACKS: {
-          const n = core.count;
-          const err = core.takeError() ?? null;
+          const n = coreOf(stream).count;
+          const err = coreOf(stream).takeError() ?? null;
           const cbs = stream[kWriteCbs];
           for (let i = 0; i < n; i++) cbs.shift()(err);
           break;
         }
         case C.O_END_CALLBACKS: {
-          const err = core.takeError() ?? null;
+          const err = coreOf(stream).takeError() ?? null;
           const cbs = stream[kEndCbs];
           stream[kEndCbs] = [];
           for (let i = 0; i < cbs.length; i++) cbs[i](err);
           break;
         }
         case C.O_ONE_OFF: {
-          const err = core.takeError() ?? null;
+          const err = coreOf(stream).takeError() ?? null;
           const cb = stream[kOneOff].shift();
           if (cb) cb(err);
           break;
@@ -537,13 +574,13 @@ function drive(stream) {
           stream.emit('finish');
           break;
         case C.O_ERROR:
-          stream.emit('error', core.takeError());
+          stream.emit('error', coreOf(stream).takeError());
           break;
         case C.O_CLOSE:
           stream.emit('close');
           break;
         case C.O_DISCARD:
-          stream[kChunks].drop(core.count);
+          stream[kChunks].drop(coreOf(stream).count);
           break;
         default:
           return;

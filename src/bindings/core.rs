@@ -28,6 +28,13 @@ const W_REJECTED: u32 = 3;
 const HAS_OUTPUT: u32 = 4;
 /// A flag of `write()`'s `cb` argument: the chunk's units were reserved.
 const RESERVED: u32 = 4;
+/// A flag of `write()`'s result (with `W_DISPATCH`): a successful completion inside the sink
+/// call would be silent (`sync_completion_is_silent`), so the face may return `true` and report
+/// it later with `PREVIOUS_DONE` (or `flush()`), saving one call per write.
+const FOLDABLE: u32 = 8;
+/// A flag of `write()`'s `cb` argument: the previous (foldable) write completed inside its sink
+/// call; report that first.
+const PREVIOUS_DONE: u32 = 8;
 
 // `poll()` opcodes.
 const O_NONE: u32 = 0;
@@ -109,6 +116,9 @@ impl WasmCore {
     /// `write()` of a chunk of `len` units; `cb`: 0 none, 1 new callback, 2 same as last, plus
     /// `RESERVED` (4) when the units were reserved by `reserve()`. Returns `W_*` | `HAS_OUTPUT`.
     pub fn write(&mut self, len: f64, cb: u32) -> u32 {
+        if cb & PREVIOUS_DONE != 0 {
+            self.flush();
+        }
         let reserved = cb & RESERVED != 0;
         let cb = match cb & 3 {
             0 => Callback::None,
@@ -119,12 +129,20 @@ impl WasmCore {
         let len = if len.is_finite() && len > 0.0 { len as u64 } else { 0 };
         let status = if reserved { self.core.write_reserved((), len, cb) } else { self.core.write((), len, cb) };
         let code = match status {
+            WriteStatus::Dispatch(()) if self.core.sync_completion_is_silent() => W_DISPATCH | FOLDABLE,
             WriteStatus::Dispatch(()) => W_DISPATCH,
             WriteStatus::Buffered(true) => W_BUFFERED_TRUE,
             WriteStatus::Buffered(false) => W_BUFFERED_FALSE,
             WriteStatus::Rejected => W_REJECTED,
         };
         code | self.output_flag()
+    }
+
+    /// Report a folded write's synchronous completion (see `FOLDABLE`); the face calls this
+    /// before any other use of the core while one is outstanding.
+    pub fn flush(&mut self) {
+        self.core.handle_write_done(Ok(()));
+        self.core.dispatch_returned();
     }
 
     /// After the sink call of a dispatched write returned: 1 for `true` | `HAS_OUTPUT`.

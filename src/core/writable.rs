@@ -263,6 +263,10 @@ enum Step<C, E> {
     EmitClose,
     /// The rest of `end()` after `uncork()` flushed the buffer to the sink.
     EndTail { has_cb: bool, write_rejected: bool, rejection: Option<E>, listed: bool },
+    /// The callback placement of an `end()` whose `finishMaybe` called `final`: Node registers
+    /// the callback after `final` returned, so a synchronous failure of `final` reaches it on a
+    /// tick after the error's (it sits in the driver's end list, uncounted, until then).
+    PlaceEndCallback,
 }
 
 // Lifecycle and bookkeeping flags. Each mirrors the Node flag of the same name.
@@ -594,6 +598,27 @@ impl<C, E: StreamError> WritableCore<C, E> {
         self.write_result()
     }
 
+    /// Whether the write just dispatched ([`WriteStatus::Dispatch`]) would, on a successful
+    /// synchronous completion, produce no output at all and make `write()` return true: no
+    /// callback, nothing buffered, no tick (no drain owed, not object mode), not ending.
+    ///
+    /// A driver may then answer `write()` with `true` at once and report that completion
+    /// later — with [`handle_write_done`](Self::handle_write_done) then
+    /// [`dispatch_returned`](Self::dispatch_returned), before any other call into the core —
+    /// which is indistinguishable from reporting it at once. It saves a call per write on the
+    /// hottest path (a sink that completes inside its call).
+    pub fn sync_completion_is_silent(&self) -> bool {
+        let after = self.length.saturating_sub(self.write_len);
+        self.flags & (WRITING | SYNC | EXPECT_WRITE_CB) == WRITING | SYNC | EXPECT_WRITE_CB
+            && self.write_cbs == 0
+            && self.buffered.is_empty()
+            && !self.opts.object_mode
+            && !(self.has(NEED_DRAIN) && after == 0)
+            && self.flags & (ENDING | DESTROYED) == 0
+            && self.errored.is_none()
+            && (after < self.opts.high_water_mark || after == 0)
+    }
+
     /// After the driver's sink call for a polled `Write`, `Writev` or `Final` returned.
     pub fn dispatch_returned(&mut self) {
         self.flags &= !SYNC;
@@ -670,6 +695,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// The part of Node's `end()` after `uncork()`. `listed`: it runs as a step after the flush,
     /// and the driver already holds the callback in its end list, not yet counted in `end_cbs`.
     fn end_tail(&mut self, has_cb: bool, write_rejected: bool, rejection: Option<E>, listed: bool) -> CallbackSlot {
+        let final_was_called = self.has(FINAL_CALLED);
         let mut err: Option<E> = None;
         if write_rejected {
             err = Some(rejection.unwrap_or_else(|| E::from_code(ErrorCode::WriteAfterEnd)));
@@ -684,6 +710,20 @@ impl<C, E: StreamError> WritableCore<C, E> {
         }
         if !has_cb {
             return CallbackSlot::None;
+        }
+        if err.is_none()
+            && !listed
+            && !final_was_called
+            && self.opts.has_final
+            && self.has(FINAL_CALLED)
+            && self.end_cbs == 0
+            && self.end_cbs_unlisted == 0
+        {
+            // finish_maybe() handed `final` to the sink: decide where the callback goes once
+            // that call has returned (and maybe failed synchronously).
+            self.end_cbs_unlisted += 1;
+            self.emit(Step::PlaceEndCallback);
+            return CallbackSlot::End;
         }
         let one_off = if let Some(err) = err {
             Err(err)
@@ -1336,6 +1376,19 @@ impl<C, E: StreamError> WritableCore<C, E> {
             }
             Step::EndTail { has_cb, write_rejected, rejection, listed } => {
                 self.end_tail(has_cb, write_rejected, rejection, listed);
+                None
+            }
+            Step::PlaceEndCallback => {
+                let one_off = if let Some(errored) = self.errored.clone() {
+                    Err(errored)
+                } else if self.has(FINISHED) {
+                    Ok(())
+                } else {
+                    self.end_cbs_unlisted = self.end_cbs_unlisted.saturating_sub(1);
+                    self.end_cbs = self.end_cbs.saturating_add(1);
+                    return None;
+                };
+                self.schedule(Task::DeferredEndCallback(one_off));
                 None
             }
         }
