@@ -188,13 +188,7 @@ impl Completion {
     {
         match self {
             Completion::Ready => next(),
-            Completion::Pending(promise) => {
-                let on_fulfilled = Closure::once_into_js(move |_: JsValue| -> Result<JsValue, JsValue> {
-                    next().map(Completion::into_js)
-                });
-                let then: Function = Reflect::get(&promise, &JsValue::from_str("then"))?.unchecked_into();
-                Ok(Completion::Pending(then.call1(&promise, &on_fulfilled)?.unchecked_into()))
-            }
+            Completion::Pending(promise) => then_boxed(&promise, Box::new(next)),
         }
     }
 
@@ -217,6 +211,30 @@ impl Completion {
     pub fn is_ready(&self) -> bool {
         matches!(self, Completion::Ready)
     }
+}
+
+/// A continuation run after a promise fulfils (boxed: one closure type for every call site keeps
+/// the wasm small).
+type Continuation = Box<dyn FnOnce() -> Result<Completion, JsValue>>;
+
+/// `promise.then(next, passOnTheRejection)`. Both handlers share the continuation and whichever
+/// runs takes it, so a rejection frees what `next` captured (a once-closure is freed when called;
+/// only the unused handler's small box stays behind).
+fn then_boxed(promise: &Promise, next: Continuation) -> Result<Completion, JsValue> {
+    let slot = Rc::new(Cell::new(Some(next)));
+    let on_rejected_slot = slot.clone();
+    let on_fulfilled = Closure::once_into_js(move |_: JsValue| -> Result<JsValue, JsValue> {
+        match slot.take() {
+            Some(next) => next().map(Completion::into_js),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    });
+    let on_rejected = Closure::once_into_js(move |reason: JsValue| -> Result<JsValue, JsValue> {
+        drop(on_rejected_slot.take());
+        Err(reason)
+    });
+    let then: Function = Reflect::get(promise, &JsValue::from_str("then"))?.unchecked_into();
+    Ok(Completion::Pending(then.call2(promise, &on_fulfilled, &on_rejected)?.unchecked_into()))
 }
 
 /// A promise fulfilled after `ms` milliseconds, from the global `setTimeout` (looked up on
@@ -427,45 +445,74 @@ fn writev_handle(sink: &SinkHandle, chunks: Vec<JsValue>) -> Result<Completion, 
 /// `Rc<RefCell<_>>`, shared with the wrappers it is given to.
 pub struct Exported<T: JsSink + 'static> {
     cell: Rc<RefCell<T>>,
+    /// The same state as a trait object: the protocol methods go through it, so they are
+    /// compiled once rather than once per sink type.
+    handle: SinkHandle,
+}
+
+/// The protocol methods, shared by every exported class (dynamic dispatch keeps the wasm small).
+mod dispatch {
+    use super::*;
+
+    pub(super) fn write(sink: &SinkHandle, chunk: &JsValue) -> Result<JsValue, JsValue> {
+        Ok(borrow_mut(sink)?.write_value(chunk)?.into_js())
+    }
+
+    pub(super) fn write_bytes(sink: &SinkHandle, bytes: &[u8]) -> Result<JsValue, JsValue> {
+        Ok(borrow_mut(sink)?.write(bytes)?.into_js())
+    }
+
+    pub(super) fn writev(sink: &SinkHandle, chunks: &Array) -> Result<JsValue, JsValue> {
+        Ok(writev_handle(sink, chunks.iter().collect())?.into_js())
+    }
+
+    pub(super) fn finish(sink: &SinkHandle) -> Result<JsValue, JsValue> {
+        Ok(borrow_mut(sink)?.finish()?.into_js())
+    }
+
+    pub(super) fn destroy(sink: &SinkHandle, error: &JsValue) {
+        if let Ok(mut sink) = sink.try_borrow_mut() {
+            sink.destroy(error);
+        }
+    }
 }
 
 impl<T: JsSink + 'static> Exported<T> {
     /// Wraps a sink.
     pub fn new(sink: T) -> Self {
-        Exported { cell: Rc::new(RefCell::new(sink)) }
+        let cell = Rc::new(RefCell::new(sink));
+        let handle: SinkHandle = cell.clone();
+        Exported { cell, handle }
     }
 
     /// JS `write(chunk)`.
     pub fn write(&self, chunk: &JsValue) -> Result<JsValue, JsValue> {
-        Ok(borrow_mut(&self.cell)?.write_value(chunk)?.into_js())
+        dispatch::write(&self.handle, chunk)
     }
 
     /// Writes bytes made in Rust (not JS values) into the sink.
     pub fn write_bytes(&self, bytes: &[u8]) -> Result<JsValue, JsValue> {
-        Ok(borrow_mut(&self.cell)?.write(bytes)?.into_js())
+        dispatch::write_bytes(&self.handle, bytes)
     }
 
     /// JS `writev(chunks)`.
     pub fn writev(&self, chunks: &Array) -> Result<JsValue, JsValue> {
-        let handle: SinkHandle = self.cell.clone();
-        Ok(writev_handle(&handle, chunks.iter().collect())?.into_js())
+        dispatch::writev(&self.handle, chunks)
     }
 
     /// JS `final()`.
     pub fn finish(&self) -> Result<JsValue, JsValue> {
-        Ok(borrow_mut(&self.cell)?.finish()?.into_js())
+        dispatch::finish(&self.handle)
     }
 
     /// JS `destroy(error)`.
     pub fn destroy(&self, error: &JsValue) {
-        if let Ok(mut sink) = self.cell.try_borrow_mut() {
-            sink.destroy(error);
-        }
+        dispatch::destroy(&self.handle, error);
     }
 
     /// Puts a handle to the state in the hand-off slot read by [`Target::from_js`].
     pub fn share(&self) {
-        let handle: SinkHandle = self.cell.clone();
+        let handle = self.handle.clone();
         SHARED.with(|slot| slot.set(Some(handle)));
     }
 
@@ -627,8 +674,7 @@ impl Target {
 
     /// A target for a Rust sink made on the Rust side (its JS object is `js`).
     pub fn from_exported<T: JsSink + 'static>(js: JsValue, exported: &Exported<T>) -> Target {
-        let handle: SinkHandle = exported.cell.clone();
-        Target { js, kind: TargetKind::Rust(handle) }
+        Target { js, kind: TargetKind::Rust(exported.handle.clone()) }
     }
 
     /// The JS object of this sink, for an `inner` getter.
