@@ -108,24 +108,37 @@ function median(xs) {
   return s[s.length >> 1];
 }
 
-/** Writes per second for one implementation on one row (calibrated, median of REPS). */
-async function measure(impl, mode, chunk, completion) {
-  if (impl === 'streamx' && modes[mode].cork) return null; // streamx has no cork()
+/** Size a run of `impl` on one row to take about TARGET_MS (this also warms the JIT up). */
+async function calibrate(impl, mode, chunk, completion) {
   let n = 1000;
   for (;;) {
     const ms = await timeRun(impl, mode, chunk, completion, n);
     if (ms >= TARGET_MS / 4 || n >= 1 << 24) {
-      n = Math.max(1000, Math.round((n * TARGET_MS) / Math.max(ms, 0.001)));
-      break;
+      return Math.max(1000, Math.round((n * TARGET_MS) / Math.max(ms, 0.001)));
     }
     n *= 4;
   }
-  const rates = [];
+}
+
+/**
+ * Writes per second of every implementation on one row: each is calibrated (and warmed up)
+ * first, then the repetitions are interleaved (node, ours, peers, node, ours, …) so drift in the
+ * machine's speed hits all alike; each rate is the median of REPS.
+ */
+async function measureRow(impls, mode, chunk, completion) {
+  const live = impls.filter((impl) => !(impl === 'streamx' && modes[mode].cork)); // no cork() in streamx
+  const sizes = {};
+  for (const impl of live) sizes[impl] = await calibrate(impl, mode, chunk, completion);
+  const samples = Object.fromEntries(live.map((impl) => [impl, []]));
   for (let r = 0; r < REPS; r++) {
-    const ms = await timeRun(impl, mode, chunk, completion, n);
-    rates.push((n / ms) * 1000);
+    for (const impl of live) {
+      const ms = await timeRun(impl, mode, chunk, completion, sizes[impl]);
+      samples[impl].push((sizes[impl] / ms) * 1000);
+    }
   }
-  return median(rates);
+  const rates = {};
+  for (const impl of impls) rates[impl] = samples[impl] ? median(samples[impl]) : null;
+  return rates;
 }
 
 const impls = ['node', 'ours', ...(RsWritable ? ['readable-stream'] : []), ...(StreamxWritable ? ['streamx'] : [])];
@@ -142,8 +155,7 @@ for (const completion of Object.keys(completions)) {
     for (const mode of Object.keys(modes)) {
       const label = `${mode} · ${chunk} · ${completion}`;
       if (filter && !label.includes(filter)) continue;
-      const rates = {};
-      for (const impl of impls) rates[impl] = await measure(impl, mode, chunk, completion);
+      const rates = await measureRow(impls, mode, chunk, completion);
       const row = { mode, chunk, completion, rates, ratio: rates.ours / rates.node };
       rows.push(row);
       const peers = impls
