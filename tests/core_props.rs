@@ -365,7 +365,11 @@ fn coalescing_compares_callbacks_not_neighbours() {
     // write 1's (whose tick is pending), so it must not be called on write 1's tick.
     let (setup, cmds) = regression("same_callback_after_discarded_write");
     let c = checked(&setup, &cmds);
-    let first_tick_cbs: Vec<&Log> = c.sim.log.iter().filter(|l| matches!(l, Log::WriteCb(_, Ok(())))).collect();
+    // Write 5's own completion comes after it reached the sink; before that, only write 1's
+    // callback may have succeeded.
+    let until = c.sim.log.iter().position(|l| *l == Log::SinkWrite(5)).unwrap_or(c.sim.log.len());
+    let first_tick_cbs: Vec<&Log> =
+        c.sim.log[..until].iter().filter(|l| matches!(l, Log::WriteCb(_, Ok(())))).collect();
     assert_eq!(first_tick_cbs, vec![&Log::WriteCb(1, Ok(()))], "{:?}", c.sim.log);
     finish_checked(c);
 }
@@ -596,6 +600,11 @@ mod differential {
                     // before those of earlier writes still owed on ticks; the core keeps write
                     // order (see `error_buffer`). With distinct callbacks node_sim.cjs marks it
                     // (`OOO`); with a shared one only this side can tell.
+                    // Node calls the discarded writes' callbacks before those of earlier writes
+                    // still owed on ticks, and so does the core now (numbered callbacks). With
+                    // distinct callbacks the two sides then agree; with one shared function
+                    // node_sim.cjs cannot tell which write a call belongs to, so such cases
+                    // are still left out.
                     Log::Discard(_) => diverged |= owed.values().any(|dispatched| *dispatched),
                     _ => {}
                 }
@@ -700,7 +709,7 @@ mod differential {
             (0..n).map(|_| strategy.new_tree(&mut runner).expect("generate").current()).collect();
         let traces: Vec<(String, Option<String>)> = cases.iter().map(|(s, c)| trace(s, c)).collect();
         let node = run_node(&traces.iter().map(|t| t.0.clone()).collect::<Vec<_>>());
-        let skipped = (0..n).filter(|&i| traces[i].1.is_none() || node[i].contains("OOO")).count();
+        let skipped = (0..n).filter(|&i| traces[i].1.is_none()).count();
         let mut failures: Vec<usize> = (0..n).filter(|&i| differs(&traces[i].1, &node[i])).collect();
         if failures.is_empty() {
             eprintln!(

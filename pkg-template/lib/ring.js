@@ -50,3 +50,41 @@ export class Ring {
     return out;
   }
 }
+
+/**
+ * Write callbacks by number: the core numbers them from 0 in the order their writes were
+ * accepted and may call them out of that order (as Node does), so this is a ring indexed by
+ * number rather than a FIFO. `add` appends the next number; `take(n)` removes number n.
+ */
+export class CallbackTable {
+  constructor(capacity = 16) {
+    this.buf = new Array(capacity);
+    this.mask = capacity - 1;
+    this.base = 0; // lowest number that may still be held
+    this.next = 0; // number the next add() gets
+  }
+
+  add(fn) {
+    if (this.next - this.base === this.buf.length) this.grow();
+    this.buf[this.next & this.mask] = fn;
+    this.next++;
+  }
+
+  take(n) {
+    if (n < this.base || n >= this.next) return undefined;
+    const i = n & this.mask;
+    const fn = this.buf[i];
+    this.buf[i] = undefined;
+    while (this.base < this.next && this.buf[this.base & this.mask] === undefined) this.base++;
+    return fn;
+  }
+
+  grow() {
+    const old = this.buf;
+    const next = new Array(old.length * 2);
+    const mask = next.length - 1;
+    for (let n = this.base; n < this.next; n++) next[n & mask] = old[n & this.mask];
+    this.buf = next;
+    this.mask = mask;
+  }
+}

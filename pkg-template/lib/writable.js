@@ -15,7 +15,7 @@ import * as C from './codes.js';
 import { EventEmitter } from './events.js';
 import { errors } from './errors.js';
 import { encodeString, isEncoding, toBytes } from './encoding.js';
-import { Ring } from './ring.js';
+import { CallbackTable, Ring } from './ring.js';
 import { isSinkObject, sinkImplementation } from './sink.js';
 import { nextTick } from './tick.js';
 
@@ -150,7 +150,7 @@ export class Writable extends EventEmitter {
     this[kCore] = new WritableCore(hwm ?? undefined, flags);
 
     this[kChunks] = new Ring();
-    this[kWriteCbs] = new Ring();
+    this[kWriteCbs] = new CallbackTable();
     this[kOneOff] = new Ring();
     this[kEndCbs] = [];
     this[kDestroyCbs] = [];
@@ -410,7 +410,7 @@ function writeChunk(stream, chunk, encoding, cb, reserved = 0) {
   const r = core.write(len, cbKind | flags);
   switch (r & 3) {
     case C.W_DISPATCH: {
-      if (cb !== null) stream[kWriteCbs].push(cb);
+      if (cb !== null) stream[kWriteCbs].add(cb);
       stream[kInDispatch] = true;
       try {
         callWrite(stream, chunk, encoding);
@@ -447,7 +447,7 @@ function writeChunk(stream, chunk, encoding, cb, reserved = 0) {
       return REJECTED;
     default:
       stream[kChunks].push({ chunk, encoding });
-      if (cb !== null) stream[kWriteCbs].push(cb);
+      if (cb !== null) stream[kWriteCbs].add(cb);
       if ((r & C.HAS_OUTPUT) !== 0) drive(stream);
       return (r & 3) === C.W_BUFFERED_TRUE;
   }
@@ -545,10 +545,15 @@ function drive(stream) {
           nextTick(stream[kTick]);
           break;
         case C.O_WRITE_CALLBACKS: {
-          const n = coreOf(stream).count;
-          const err = coreOf(stream).takeError() ?? null;
+          const core = coreOf(stream);
+          const n = core.count;
+          const first = core.first;
+          const err = core.takeError() ?? null;
           const cbs = stream[kWriteCbs];
-          for (let i = 0; i < n; i++) cbs.shift()(err);
+          for (let i = 0; i < n; i++) {
+            const cb = cbs.take(first + i);
+            if (cb) cb(err);
+          }
           break;
         }
         case C.O_END_CALLBACKS: {

@@ -82,6 +82,8 @@ pub struct WasmCore {
     core: WritableCore<(), JsStreamError>,
     /// Count payload of the last polled output (batch size, callbacks to call).
     out_count: u32,
+    /// Number of the first write callback to call (see `Output::WriteCallbacks`).
+    out_first: u64,
     /// Error payload of the last polled output (`undefined` for success).
     out_error: JsValue,
 }
@@ -102,7 +104,7 @@ impl WasmCore {
             let value = high_water_mark.as_f64().unwrap_or(f64::NAN);
             opts = opts.with_high_water_mark(value).map_err(JsValue::from)?;
         }
-        Ok(WasmCore { core: WritableCore::new(opts), out_count: 0, out_error: JsValue::UNDEFINED })
+        Ok(WasmCore { core: WritableCore::new(opts), out_count: 0, out_first: 0, out_error: JsValue::UNDEFINED })
     }
 
     fn output_flag(&self) -> u32 {
@@ -260,8 +262,9 @@ impl WasmCore {
             }
             Output::Construct => O_CONSTRUCT,
             Output::ScheduleTick => O_TICK,
-            Output::WriteCallbacks { count, result } => {
+            Output::WriteCallbacks { first, count, result } => {
                 self.out_count = count;
+                self.out_first = first;
                 self.set_error(result.err());
                 O_WRITE_CALLBACKS
             }
@@ -296,6 +299,13 @@ impl WasmCore {
     #[wasm_bindgen(getter)]
     pub fn count(&self) -> u32 {
         self.out_count
+    }
+
+    /// Number of the first write callback of the last `O_WRITE_CALLBACKS` output. Write
+    /// callbacks are numbered from 0 in the order their writes were accepted.
+    #[wasm_bindgen(getter)]
+    pub fn first(&self) -> f64 {
+        self.out_first as f64
     }
 
     /// Error payload of the last output (`undefined` for success); taking it clears it.

@@ -53,13 +53,14 @@
 //!
 //! * After a synchronous sink failure, Node's `clearBuffer` loop keeps handing the remaining
 //!   buffered writes to the sink; the core stops and discards them with the error (as after an
-//!   asynchronous failure). Following Node would make the error tick call back the writes still
-//!   buffered before the ones completed meanwhile, which the driver's in-order callback FIFO
-//!   cannot express.
-//! * Write callbacks are called in write order. When a destroy or error discards buffered writes
-//!   while earlier writes' callbacks still wait for their ticks, Node calls the discarded ones
-//!   first; the core calls them on a tick right behind. Likewise a sink completion that arrives
-//!   before ticks queued earlier (only a simulation can do that) is handled as a synchronous one.
+//!   asynchronous failure). (Write callbacks are numbered — see [`Output::WriteCallbacks`] — so
+//!   Node's order could now be followed here too; not done yet.)
+//!
+//! Write callbacks are numbered in the order their writes were accepted and called by number,
+//! so they may run out of write order exactly where Node's do: a completion calls its own
+//! callback at once while earlier writes' callbacks wait for their ticks, and a destroy or error
+//! calls the discarded writes' callbacks before those.
+//!
 //! * `cork()` after `end()`, then an `uncork()` whose flush completes synchronously without
 //!   callbacks: Node never emits `'finish'`; the core does.
 //! * `destroy(err)` during `construct` that then fails: Node passes an `AggregateError` (the

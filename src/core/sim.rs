@@ -101,7 +101,9 @@ pub struct Sim {
     pub mode: SinkMode,
     /// What the sink is working on, oldest first.
     pending: VecDeque<Pending>,
-    write_cbs: VecDeque<u32>,
+    /// Write callbacks by number (see `Output::WriteCallbacks`): write id.
+    write_cbs: std::collections::BTreeMap<u64, u32>,
+    next_ord: u64,
     one_off: VecDeque<Cb>,
     end_cbs: Vec<u32>,
     ticks: usize,
@@ -122,7 +124,8 @@ impl Sim {
             log: Vec::new(),
             mode,
             pending: VecDeque::new(),
-            write_cbs: VecDeque::new(),
+            write_cbs: std::collections::BTreeMap::new(),
+            next_ord: 0,
             one_off: VecDeque::new(),
             end_cbs: Vec::new(),
             ticks: 0,
@@ -160,7 +163,10 @@ impl Sim {
         let status = self.core.write(id, len, cb);
         let slot = WritableCore::<u32, SimError>::write_slot(&status, cb);
         match slot {
-            CallbackSlot::Write => self.write_cbs.push_back(id),
+            CallbackSlot::Write => {
+                self.write_cbs.insert(self.next_ord, id);
+                self.next_ord += 1;
+            }
             CallbackSlot::OneOff => self.one_off.push_back(Cb::Write(id)),
             CallbackSlot::End | CallbackSlot::None => {}
         }
@@ -380,9 +386,9 @@ impl Sim {
                     }
                 }
                 Output::ScheduleTick => self.ticks += 1,
-                Output::WriteCallbacks { count, result } => {
-                    for _ in 0..count {
-                        if let Some(id) = self.write_cbs.pop_front() {
+                Output::WriteCallbacks { first, count, result } => {
+                    for ord in first..first.saturating_add(u64::from(count)) {
+                        if let Some(id) = self.write_cbs.remove(&ord) {
                             self.log.push(Log::WriteCb(id, result.clone()));
                         }
                     }

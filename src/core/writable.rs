@@ -149,9 +149,14 @@ pub enum Output<C, E> {
     /// Arrange for [`WritableCore::handle_tick`] to be called once on a later tick
     /// (`process.nextTick` or `queueMicrotask`). One request, one call.
     ScheduleTick,
-    /// Call the `count` oldest write callbacks, in order, with this result.
+    /// Call the write callbacks numbered `first .. first + count`, in order, with this result.
+    /// Write callbacks are numbered from 0 in the order their writes were accepted (refused
+    /// writes' callbacks are one-offs and take no number); completions can call them out of
+    /// that order, as Node does.
     WriteCallbacks {
-        /// How many callbacks to take from the write-callback FIFO.
+        /// Number of the first callback to call.
+        first: u64,
+        /// How many consecutive callbacks to call.
         count: u32,
         /// `Ok` → `cb(null)`, `Err(e)` → `cb(e)`.
         result: Result<(), E>,
@@ -202,6 +207,8 @@ struct Request<C> {
     cb: Callback,
     /// Which run of identical callbacks its callback belongs to (see `cb_chain`).
     chain: u32,
+    /// The number of its callback (see [`Output::WriteCallbacks`]), when it has one.
+    ord: u64,
 }
 
 /// Deferred work: Node's `process.nextTick` callbacks of the writable side.
@@ -210,17 +217,15 @@ enum Task<E> {
     /// `afterWrite` / `afterWriteTick`: drain check, `count` callbacks, then the tail. `cbs` is how
     /// many driver callbacks one unit of `count` stands for (0 for Node's `nop`). `info` marks
     /// Node's coalescing `afterWriteTickInfo`.
-    AfterWrite { count: u32, cbs: u32, info: bool },
+    AfterWrite { count: u32, cbs: u32, first: u64, info: bool },
     /// `onwriteError` deferred because the sink failed synchronously.
-    OnWriteError { err: E, cbs: u32 },
+    OnWriteError { err: E, cbs: u32, first: u64 },
     /// The tick `finishMaybe(sync = true)` schedules.
     FinishMaybe,
     /// `finish` after a successful `final`.
     Finish,
     /// `errorBuffer` scheduled by `destroy()`.
     ErrorBuffer,
-    /// The callbacks of writes `errorBuffer` discarded, held behind earlier writes' callbacks.
-    ErrorBufferCallbacks { cbs: u32, errored: Option<E> },
     /// `emitErrorCloseNT`.
     EmitErrorClose(E),
     /// `emitCloseNT`.
@@ -246,11 +251,11 @@ enum Step<C, E> {
     /// `doWrite` of a polled write: re-checks `destroyed` when the driver gets to it.
     DoWrite(Output<C, E>),
     /// Node's `afterWrite`, after any sink call `clear_buffer` started before it.
-    AfterWrite { count: u32, cbs: u32 },
+    AfterWrite { count: u32, cbs: u32, first: u64 },
     /// `finishMaybe(sync)` after the sink call `clear_buffer` started before it.
     FinishMaybe { sync: bool },
     /// `afterWrite` after `'drain'`: the callbacks.
-    AfterWriteCallbacks { count: u32, cbs: u32 },
+    AfterWriteCallbacks { count: u32, cbs: u32, first: u64 },
     /// `afterWrite` after the callbacks.
     AfterWriteTail,
     /// `onwriteError` after the callback: error the buffer, then `errorOrDestroy`.
@@ -351,6 +356,10 @@ pub struct WritableCore<C, E> {
     write_chunks: u64,
     /// Driver callbacks attached to the in-flight write or batch (0 = Node's `nop`).
     write_cbs: u32,
+    /// Number of the in-flight write's (or batch's) first callback.
+    write_first: u64,
+    /// Number the next accepted write's callback gets.
+    next_ord: u64,
     /// The callback run (`cb_chain` value) of the in-flight write's callback; `None` for a
     /// writev (Node's batch callback is a closure of its own) or no callback.
     write_chain: Option<u32>,
@@ -399,6 +408,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
             write_len: 0,
             write_chunks: 0,
             write_cbs: 0,
+            write_first: 0,
+            next_ord: 0,
             write_chain: None,
             cb_chain: 0,
             after_write_info_chain: 0,
@@ -779,13 +790,11 @@ impl<C, E: StreamError> WritableCore<C, E> {
             self.error_or_destroy(E::from_code(ErrorCode::MultipleCallback), false);
             return;
         }
-        // A completion arriving while earlier writes' callbacks still wait for queued ticks is
-        // handled as a synchronous one (its callbacks go on a tick behind them), so the driver's
-        // write-callback FIFO is consumed in order. Hosts never get here (a sink completion
-        // cannot run before a tick queued earlier: those writes completed or failed before this
-        // one was handed over); a simulation that completes before ticking can.
-        let sync = self.has(SYNC) || self.callbacks_wait_for_ticks();
+        // Callbacks are numbered, so a completion may call its own while earlier writes' wait
+        // for their ticks, as in Node.
+        let sync = self.has(SYNC);
         let cbs = self.write_cbs;
+        let first = self.write_first;
         let chain = self.write_chain;
         let from_buffer = self.has(FROM_BUFFER);
         self.flags &= !(WRITING | EXPECT_WRITE_CB | FROM_BUFFER);
@@ -806,9 +815,9 @@ impl<C, E: StreamError> WritableCore<C, E> {
                     // before the ones that succeeded meanwhile. The driver's in-order callback
                     // FIFO cannot express that, so the core stops at the failure and discards
                     // the rest with the error, as after an asynchronous failure.
-                    self.schedule(Task::OnWriteError { err: er, cbs });
+                    self.schedule(Task::OnWriteError { err: er, cbs, first });
                 } else {
-                    self.on_write_error(er, cbs);
+                    self.on_write_error(er, cbs, first);
                 }
             }
             Ok(()) => {
@@ -822,14 +831,14 @@ impl<C, E: StreamError> WritableCore<C, E> {
                     self.clear_buffer();
                 }
                 if sync {
-                    self.after_write_sync(cbs, chain, from_buffer);
+                    self.after_write_sync(cbs, first, chain, from_buffer);
                 } else if self.has(WRITING) {
                     // clear_buffer handed the next write over: Node's afterWrite runs after
                     // that sink call returned, so its 'drain' check sees a synchronous
                     // completion (or failure) of it in `length`.
-                    self.emit(Step::AfterWrite { count: 1, cbs });
+                    self.emit(Step::AfterWrite { count: 1, cbs, first });
                 } else {
-                    self.after_write(1, cbs);
+                    self.after_write(1, cbs, first);
                 }
             }
         }
@@ -894,14 +903,14 @@ impl<C, E: StreamError> WritableCore<C, E> {
         let Some(task) = self.tasks.pop_front() else { return };
         self.tasks_taken += 1;
         match task {
-            Task::AfterWrite { count, cbs, info } => {
+            Task::AfterWrite { count, cbs, first, info } => {
                 if info {
                     // Node's afterWriteTick forgets the coalescing info whichever tick it was.
                     self.flags &= !AFTER_WRITE_TICK_INFO;
                 }
-                self.after_write(count, cbs);
+                self.after_write(count, cbs, first);
             }
-            Task::OnWriteError { err, cbs } => self.on_write_error(err, cbs),
+            Task::OnWriteError { err, cbs, first } => self.on_write_error(err, cbs, first),
             Task::FinishMaybe => {
                 if self.need_finish() {
                     self.finish();
@@ -911,7 +920,6 @@ impl<C, E: StreamError> WritableCore<C, E> {
             }
             Task::Finish => self.finish(),
             Task::ErrorBuffer => self.error_buffer(),
-            Task::ErrorBufferCallbacks { cbs, errored } => self.error_buffer_callbacks(cbs, errored),
             Task::EmitErrorClose(err) => {
                 self.emit_error_nt(err);
                 self.emit(Step::EmitClose);
@@ -982,26 +990,31 @@ impl<C, E: StreamError> WritableCore<C, E> {
 
     fn write_or_buffer(&mut self, chunk: C, len: u64, cb: Callback) -> WriteStatus<C> {
         let len = self.size_of(len);
+        let ord = self.next_ord;
+        if cb.is_some() {
+            self.next_ord += 1;
+        }
         self.length = self.length.saturating_add(len);
         self.stats.peak_length = self.stats.peak_length.max(self.length);
         if self.has(WRITING) || self.errored.is_some() || self.corked > 0 || !self.has(CONSTRUCTED) {
             if cb.is_some() {
                 self.buffered_cbs += 1;
             }
-            self.buffered.push_back(Request { chunk, len, cb, chain: self.cb_chain });
+            self.buffered.push_back(Request { chunk, len, cb, chain: self.cb_chain, ord });
             WriteStatus::Buffered(self.write_result())
         } else {
-            self.start_write(len, 1, u32::from(cb.is_some()), cb.is_some().then_some(self.cb_chain));
+            self.start_write(len, 1, u32::from(cb.is_some()), ord, cb.is_some().then_some(self.cb_chain));
             self.stats.sink_calls += 1;
             WriteStatus::Dispatch(chunk)
         }
     }
 
     /// The bookkeeping half of Node's `doWrite`.
-    fn start_write(&mut self, len: u64, chunks: u64, cbs: u32, chain: Option<u32>) {
+    fn start_write(&mut self, len: u64, chunks: u64, cbs: u32, first: u64, chain: Option<u32>) {
         self.write_len = len;
         self.write_chunks = chunks;
         self.write_cbs = cbs;
+        self.write_first = first;
         self.write_chain = chain;
         self.flags = (self.flags | WRITING | SYNC | EXPECT_WRITE_CB) & !FROM_BUFFER;
     }
@@ -1015,8 +1028,10 @@ impl<C, E: StreamError> WritableCore<C, E> {
             self.pending_cb = self.pending_cb.saturating_sub(n - 1);
             let cbs = self.buffered_cbs;
             self.buffered_cbs = 0;
+            // The batch's callbacks are numbered consecutively from its first one's.
+            let first = self.buffered.iter().find(|r| r.cb.is_some()).map_or(self.next_ord, |r| r.ord);
             let chunks: Vec<C> = self.buffered.drain(..).map(|r| r.chunk).collect();
-            self.start_write(self.length, n, cbs, None);
+            self.start_write(self.length, n, cbs, first, None);
             self.flags = (self.flags & !SYNC) | FROM_BUFFER;
             self.stats.sink_calls += 1;
             self.stats.writev_calls += 1;
@@ -1025,7 +1040,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
             if req.cb.is_some() {
                 self.buffered_cbs = self.buffered_cbs.saturating_sub(1);
             }
-            self.start_write(req.len, 1, u32::from(req.cb.is_some()), req.cb.is_some().then_some(req.chain));
+            self.start_write(req.len, 1, u32::from(req.cb.is_some()), req.ord, req.cb.is_some().then_some(req.chain));
             self.flags = (self.flags & !SYNC) | FROM_BUFFER;
             self.stats.sink_calls += 1;
             self.emit(Step::DoWrite(Output::Write(req.chunk)));
@@ -1034,7 +1049,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
 
     /// The sync branch of Node's `onwrite`: completions inside the sink call defer their
     /// callbacks (and `'drain'`) to a tick, coalescing runs of the same callback.
-    fn after_write_sync(&mut self, cbs: u32, chain: Option<u32>, from_buffer: bool) {
+    fn after_write_sync(&mut self, cbs: u32, first: u64, chain: Option<u32>, from_buffer: bool) {
         let need_drain = self.has(NEED_DRAIN) && self.length == 0;
         // Node 20 writes `(state[kState] & kDestroyed !== 0)`, which JS parses as
         // `state[kState] & true`, i.e. bit 0: `kObjectMode`. So in Node an object-mode stream
@@ -1044,13 +1059,13 @@ impl<C, E: StreamError> WritableCore<C, E> {
         if cbs == 0 {
             if !self.has(AFTER_WRITE_PENDING) && need_tick {
                 self.flags |= AFTER_WRITE_PENDING;
-                self.schedule(Task::AfterWrite { count: 1, cbs: 0, info: false });
+                self.schedule(Task::AfterWrite { count: 1, cbs: 0, first, info: false });
             } else {
                 self.completed_without_tick(from_buffer);
             }
         } else if chain.is_some_and(|c| c == self.after_write_info_chain)
             && self.has(AFTER_WRITE_TICK_INFO)
-            && self.bump_after_write_info()
+            && self.bump_after_write_info(first)
         {
             // Coalesced into the pending tick of the same callback (Node: `info.cb === cb`).
         } else if need_tick {
@@ -1064,16 +1079,20 @@ impl<C, E: StreamError> WritableCore<C, E> {
                 None => self.flags &= !AFTER_WRITE_TICK_INFO,
             }
             self.after_write_info_seq = self.tasks_taken + self.tasks.len() as u64;
-            self.schedule(Task::AfterWrite { count: 1, cbs, info: true });
+            self.schedule(Task::AfterWrite { count: 1, cbs, first, info: true });
         } else {
             self.completed_without_tick(from_buffer);
         }
     }
 
-    fn bump_after_write_info(&mut self) -> bool {
+    /// Add a completion whose callback is number `ord` to the pending coalescing tick, when
+    /// that tick's callbacks end just before `ord` (they are called as one numbered run).
+    fn bump_after_write_info(&mut self, ord: u64) -> bool {
         let Some(index) = self.after_write_info_seq.checked_sub(self.tasks_taken) else { return false };
         match self.tasks.get_mut(index as usize) {
-            Some(Task::AfterWrite { count, info: true, .. }) => {
+            Some(Task::AfterWrite { count, cbs, first, info: true })
+                if first.saturating_add(u64::from(*count) * u64::from(*cbs)) == ord =>
+            {
                 *count += 1;
                 true
             }
@@ -1089,7 +1108,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
     }
 
     /// Node's `afterWrite`: `'drain'` if owed, the callbacks, then the tail (continuations).
-    fn after_write(&mut self, count: u32, cbs: u32) {
+    fn after_write(&mut self, count: u32, cbs: u32, first: u64) {
         self.flags &= !AFTER_WRITE_PENDING;
         let need_drain = self.flags & (ENDING | NEED_DRAIN | DESTROYED) == NEED_DRAIN && self.length == 0;
         if need_drain {
@@ -1097,25 +1116,15 @@ impl<C, E: StreamError> WritableCore<C, E> {
             self.stats.drains += 1;
             self.emit(Step::Out(Output::Event(Event::Drain)));
         }
-        self.emit(Step::AfterWriteCallbacks { count, cbs });
+        self.emit(Step::AfterWriteCallbacks { count, cbs, first });
     }
 
-    fn on_write_error(&mut self, err: E, cbs: u32) {
+    fn on_write_error(&mut self, err: E, cbs: u32, first: u64) {
         self.pending_cb = self.pending_cb.saturating_sub(1);
         if cbs > 0 {
-            self.emit(Step::Out(Output::WriteCallbacks { count: cbs, result: Err(err.clone()) }));
+            self.emit(Step::Out(Output::WriteCallbacks { first, count: cbs, result: Err(err.clone()) }));
         }
         self.emit(Step::OnWriteErrorTail(err));
-    }
-
-    /// Whether queued ticks owe write callbacks (which are then at the front of the driver's
-    /// write-callback FIFO).
-    fn callbacks_wait_for_ticks(&self) -> bool {
-        !self.tasks.is_empty()
-            && self.tasks.iter().any(|t| match t {
-                Task::AfterWrite { cbs, .. } | Task::OnWriteError { cbs, .. } | Task::ErrorBufferCallbacks { cbs, .. } => *cbs > 0,
-                _ => false,
-            })
     }
 
     /// Node's `errorBuffer`: fail every buffered request and the pending end callbacks.
@@ -1129,39 +1138,29 @@ impl<C, E: StreamError> WritableCore<C, E> {
             self.emit(Step::Out(Output::Discard { count }));
         }
         let mut cbs = 0u32;
+        let mut first = None;
         while let Some(req) = self.buffered.pop_front() {
             self.length = self.length.saturating_sub(req.len);
             if req.cb.is_some() {
                 cbs += 1;
+                first.get_or_insert(req.ord);
             }
         }
         self.buffered_cbs = 0;
-        let owing = self.tasks.iter().rposition(|t| matches!(t, Task::AfterWrite { cbs, .. } | Task::OnWriteError { cbs, .. } if *cbs > 0));
-        if let (true, Some(last)) = (cbs > 0, owing) {
-            // Known divergence: earlier writes completed synchronously and their callbacks
-            // wait for ticks still queued. Node calls the discarded writes' callbacks now,
-            // before those; the driver calls write callbacks in write order (a FIFO), so the
-            // core calls them on a tick right behind the last of those.
-            let at = last + 1;
-            self.tasks.insert(at, Task::ErrorBufferCallbacks { cbs, errored });
-            if self.after_write_info_seq >= self.tasks_taken + at as u64 {
-                self.after_write_info_seq += 1;
-            }
-            self.emit(Step::Out(Output::ScheduleTick));
-            return;
-        }
-        self.error_buffer_callbacks(cbs, errored);
+        // Node calls the discarded writes' callbacks now, even while earlier writes' callbacks
+        // still wait for their ticks; numbered callbacks let the driver do the same.
+        self.error_buffer_callbacks(cbs, errored, first.unwrap_or(self.next_ord));
     }
 
     /// The callbacks half of `errorBuffer`: `cbs` discarded writes, then the end callbacks.
-    fn error_buffer_callbacks(&mut self, cbs: u32, errored: Option<E>) {
-        for _ in 0..cbs {
+    fn error_buffer_callbacks(&mut self, cbs: u32, errored: Option<E>, first: u64) {
+        for i in 0..cbs {
             // Node makes a new ERR_STREAM_DESTROYED for each callback.
             let err = match &errored {
                 Some(e) => e.clone(),
                 None => E::from_code(ErrorCode::Destroyed("write")),
             };
-            self.emit(Step::Out(Output::WriteCallbacks { count: 1, result: Err(err) }));
+            self.emit(Step::Out(Output::WriteCallbacks { first: first + u64::from(i), count: 1, result: Err(err) }));
         }
         let err = errored.unwrap_or_else(|| E::from_code(ErrorCode::Destroyed("end")));
         self.call_finished_callbacks(Err(err));
@@ -1322,8 +1321,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
                 self.flags |= SYNC;
                 Some(out)
             }
-            Step::AfterWrite { count, cbs } => {
-                self.after_write(count, cbs);
+            Step::AfterWrite { count, cbs, first } => {
+                self.after_write(count, cbs, first);
                 None
             }
             Step::FinishMaybe { sync } => {
@@ -1332,11 +1331,11 @@ impl<C, E: StreamError> WritableCore<C, E> {
                 }
                 None
             }
-            Step::AfterWriteCallbacks { count, cbs } => {
+            Step::AfterWriteCallbacks { count, cbs, first } => {
                 self.pending_cb = self.pending_cb.saturating_sub(u64::from(count));
                 self.emit(Step::AfterWriteTail);
                 let n = count.saturating_mul(cbs);
-                (n > 0).then_some(Output::WriteCallbacks { count: n, result: Ok(()) })
+                (n > 0).then_some(Output::WriteCallbacks { first, count: n, result: Ok(()) })
             }
             Step::AfterWriteTail => {
                 if self.has(DESTROYED) {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { sameAsNode } from '../helpers/trace.mjs';
 
-test('a write completed later in the same tick gets its own callback, not an older deferred one', { todo: 'core: write callbacks are delivered FIFO; fix in progress (ordinal bookkeeping)' }, async () => {
+test('a write completed later in the same tick gets its own callback, not an older deferred one', async () => {
   await sameAsNode(async ({ Writable, log, listen, cb }) => {
     let pending = null;
     const w = listen(new Writable({
