@@ -9,7 +9,7 @@
 //   writer.desiredSize === highWaterMark − writable.writableLength
 // and `writer.ready` is pending exactly while that is ≤ 0.
 
-import { Writable, kReserve, kUnreserve, kWriteReserved } from './writable.js';
+import { Writable, kCompletionHook, kReserve, kUnreserve, kWriteReserved, kWriteReservedQuiet } from './writable.js';
 import { errors } from './errors.js';
 
 /** UTF-8 length of a string without encoding it. */
@@ -49,7 +49,7 @@ function asError(reason) {
  * no second buffer. While it is the writable's only producer, `desiredSize` equals
  * `writable.writableHighWaterMark - writable.writableLength`.
  */
-export function toWeb(writable) {
+export function toWeb(writable, { exclusive = false } = {}) {
   if (!(writable instanceof Writable)) {
     throw errors.invalidArgType('streamWritable', 'an instance of Writable (from wasm-writable)', writable);
   }
@@ -110,6 +110,19 @@ export function toWeb(writable) {
       write(chunk) {
         const value = normalise(chunk);
         arrived += sizeOf(value);
+        if (exclusive) {
+          // Nobody else writes to this Writable or sees its callbacks: a chunk the sink
+          // completes inside its call settles at once (no callback, no tick), any other when the
+          // sink completes it.
+          const done = writable[kWriteReservedQuiet](value);
+          if (done === true) return undefined;
+          if (done !== false || writable.errored) {
+            return Promise.reject(writable.errored ?? errors.abort());
+          }
+          return new Promise((resolve, reject) => {
+            writable[kCompletionHook] = (err) => (err ? reject(err) : resolve());
+          });
+        }
         return new Promise((resolve, reject) => {
           writable[kWriteReserved](value, (err) => (err ? reject(err) : resolve()));
         });
@@ -147,7 +160,7 @@ export function createWritableStream(sink, options = {}) {
   const base = { highWaterMark: options.highWaterMark, objectMode: options.objectMode };
   const isSinkObject = sink !== null && typeof sink === 'object' && typeof sink.write === 'function' && sink.write.length < 3;
   const writable = new Writable(isSinkObject ? { ...base, sink } : { ...sink, ...base });
-  return toWeb(writable);
+  return toWeb(writable, { exclusive: true });
 }
 
 /**

@@ -52,6 +52,12 @@ const REJECTED = Symbol('rejected');
 export const kReserve = Symbol('kReserve');
 export const kUnreserve = Symbol('kUnreserve');
 export const kWriteReserved = Symbol('kWriteReserved');
+// The WHATWG face's write without a callback: returns true when the sink completed the chunk
+// inside the call; otherwise the function in stream[kCompletionHook] is called (with the error,
+// if any) when the sink completes it.
+export const kWriteReservedQuiet = Symbol('kWriteReservedQuiet');
+export const kCompletionHook = Symbol('kCompletionHook');
+let completedInCall = false;
 const RESERVED = C.RESERVED;
 
 function isThenable(value) {
@@ -182,7 +188,13 @@ export class Writable extends EventEmitter {
       if (err) coreOf(this).writeFailed(err);
       else coreOf(this).writeDone();
       drive(this);
+      const hook = this[kCompletionHook];
+      if (hook !== null) {
+        this[kCompletionHook] = null;
+        hook(err);
+      }
     };
+    this[kCompletionHook] = null;
     this[kOnFinal] = (err) => {
       coreOf(this).finalDone(err);
       drive(this);
@@ -346,6 +358,13 @@ export class Writable extends EventEmitter {
     return writeChunk(this, chunk, null, cb, RESERVED);
   }
 
+  [kWriteReservedQuiet](chunk) {
+    completedInCall = false;
+    const ret = writeChunk(this, chunk, null, null, RESERVED);
+    if (ret === REJECTED) return REJECTED;
+    return completedInCall;
+  }
+
   /** The sink object given as `options.sink`, if any. */
   get sink() {
     return this[kSink];
@@ -419,6 +438,7 @@ function writeChunk(stream, chunk, encoding, cb, reserved = 0) {
       }
       let rr;
       const done = stream[kSyncDone];
+      if (done === 1) completedInCall = true;
       if (done === 1 && (r & C.FOLDABLE) !== 0) {
         // Completed inside the call, and the core said that completion is silent: write()
         // returns true and the completion is reported with the next call into the core.

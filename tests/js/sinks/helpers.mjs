@@ -19,11 +19,21 @@ export async function viaWritable(sink, chunks, options = {}) {
 export async function viaWebStream(sink, chunks, options = {}) {
   const stream = createWritableStream(sink, options);
   const writer = stream.getWriter();
+  // The error a failing sink gave the stream: depending on when it arrives, writer.ready,
+  // a write or close() reports it (close() on an already errored stream rejects with a
+  // TypeError, per the Streams Standard), so report the sink's own error.
+  let sinkError;
   for (const chunk of chunks) {
     await writer.ready;
-    writer.write(chunk).catch(() => {});
+    writer.write(chunk).catch((err) => {
+      sinkError ??= err;
+    });
   }
-  await writer.close();
+  try {
+    await writer.close();
+  } catch (err) {
+    throw sinkError ?? err;
+  }
   return stream;
 }
 
