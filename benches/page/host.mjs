@@ -7,10 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStaticServer } from '../../scripts/serve.mjs';
+import { chromiumPath, launchChromium } from '../../scripts/chromium.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, '../..');
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { chromiumPath };
 
 /**
  * Runs `window[fn](arg)` in a fresh headless Chromium page and returns its (JSON) result, with
@@ -19,7 +20,6 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  */
 export async function runInChromium(fn, arg, { prefix = 'chromium', timeoutMs = 110_000 } = {}) {
   if (!fs.existsSync(chromiumPath)) return { skipped: `no Chromium at ${chromiumPath} (CHROMIUM_PATH overrides)` };
-  const { chromium } = await import('playwright-core');
   const server = await startStaticServer({
     mounts: [
       ['/pkg/', path.join(root, 'pkg')],
@@ -28,19 +28,7 @@ export async function runInChromium(fn, arg, { prefix = 'chromium', timeoutMs = 
   });
   let browser;
   try {
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage();
     const problems = [];
     page.on('console', (msg) => {

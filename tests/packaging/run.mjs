@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../scripts/chromium.mjs';
 import { startStaticServer } from '../../scripts/serve.mjs';
 
 const execFileP = promisify(execFile);
@@ -29,7 +29,6 @@ const root = path.resolve(here, '../..');
 const pkgDir = path.join(root, 'pkg');
 const fixtures = path.join(here, 'fixtures');
 const cacheRoot = path.join(root, 'build', 'packaging-cache');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const npmFlags = ['--no-audit', '--no-fund', '--loglevel=error', '--prefer-offline'];
 
 const EXPECTED_TEXT = 'hello € world';
@@ -133,19 +132,7 @@ before(async () => {
   const [info] = JSON.parse(stdout);
   tarball = path.join(tmp, info.filename);
   packedFiles = info.files.map((f) => f.path).sort();
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
