@@ -2,6 +2,9 @@
 //! (`core::sim`). The expected sequences were checked against Node 20's `stream.Writable`
 //! running the same scenario (see tests/js/ for the JS side of the same rules).
 
+// The same tests run natively and under wasm (wasm-bindgen-test, in Node or Chromium).
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 use wasm_writable::core::sim::{Log, Pending, Sim, SimError, SinkMode};
 use wasm_writable::core::{ErrorCode, Event, Options};
 

@@ -1,5 +1,5 @@
-//! The core's behaviour tests under WebAssembly: a selection of the scenarios of
-//! `tests/core_behaviour.rs`, the regression scenarios of the property test, and a seeded sweep
+//! The core's property-test material under WebAssembly (`tests/core_behaviour.rs` itself also
+//! runs under wasm): the regression scenarios of the property test, and a seeded sweep
 //! of random command sequences through the same reference model (`core_props/model.rs`), all
 //! compiled to wasm32 and run by wasm-bindgen-test-runner:
 //!
@@ -17,104 +17,6 @@ mod model;
 
 use model::{run, Cmd, Setup};
 use wasm_bindgen_test::wasm_bindgen_test;
-use wasm_writable::core::sim::{Log, Pending, Sim, SimError, SinkMode};
-use wasm_writable::core::{ErrorCode, Event, Options};
-
-fn bytes(hwm: u64) -> Options {
-    Options { high_water_mark: hwm, ..Options::new(false) }
-}
-
-#[wasm_bindgen_test]
-fn write_returns_false_at_high_water_mark_and_still_accepts_the_chunk() {
-    let mut s = Sim::new(bytes(16), SinkMode::Async);
-    assert!(s.write(10).1);
-    assert!(!s.write(6).1);
-    assert_eq!(s.core.length(), 16);
-    assert!(s.core.need_drain());
-}
-
-#[wasm_bindgen_test]
-fn large_write_to_sync_sink_returns_true() {
-    let mut s = Sim::new(bytes(16), SinkMode::Sync);
-    assert!(s.write(64).1);
-    assert!(!s.core.need_drain());
-}
-
-#[wasm_bindgen_test]
-fn drain_fires_once_buffer_empties_after_false_write() {
-    let mut s = Sim::new(bytes(4), SinkMode::Async);
-    s.write(3);
-    s.write(3);
-    s.complete();
-    s.complete();
-    s.run_ticks();
-    assert_eq!(s.events().iter().filter(|e| **e == Event::Drain).count(), 1);
-}
-
-#[wasm_bindgen_test]
-fn sync_sink_callback_is_deferred_to_a_tick() {
-    let mut s = Sim::new(bytes(16), SinkMode::Sync);
-    let (a, _) = s.write(3);
-    assert_eq!(s.log, vec![Log::SinkWrite(a)]);
-    s.run_ticks();
-    assert_eq!(s.log, vec![Log::SinkWrite(a), Log::WriteCb(a, Ok(()))]);
-}
-
-#[wasm_bindgen_test]
-fn cork_buffers_and_uncork_flushes_as_one_writev() {
-    let mut s = Sim::new(Options { has_writev: true, ..bytes(1000) }, SinkMode::Async);
-    s.cork();
-    let ids: Vec<u32> = (0..3).map(|_| s.write(2).0).collect();
-    assert!(s.log.is_empty());
-    s.uncork();
-    assert_eq!(s.log, vec![Log::SinkWritev(ids)]);
-}
-
-#[wasm_bindgen_test]
-fn lifecycle_emits_prefinish_finish_close_in_order() {
-    let mut s = Sim::new(Options { has_final: true, ..bytes(1000) }, SinkMode::Sync);
-    s.write(1);
-    s.end(None);
-    s.settle();
-    assert_eq!(s.events(), vec![Event::Prefinish, Event::Finish, Event::Close]);
-}
-
-#[wasm_bindgen_test]
-fn write_after_end_fails_callback_then_errors_stream() {
-    let mut s = Sim::new(bytes(1000), SinkMode::Async);
-    s.end(None);
-    let (w, ret) = s.write(1);
-    assert!(!ret);
-    s.settle();
-    let err = SimError::Code(ErrorCode::WriteAfterEnd);
-    let cb = s.log.iter().position(|l| *l == Log::WriteCb(w, Err(err.clone())));
-    let error = s.log.iter().position(|l| *l == Log::Event(Event::Error(err.clone())));
-    assert!(cb.is_some() && cb < error);
-}
-
-#[wasm_bindgen_test]
-fn sink_error_fails_buffered_writes_then_error_then_close() {
-    let mut s = Sim::new(bytes(1000), SinkMode::Async);
-    let (a, _) = s.write(1);
-    let (b, _) = s.write(1);
-    s.fail(SimError::Sink(2));
-    s.settle();
-    assert_eq!(s.log[1], Log::WriteCb(a, Err(SimError::Sink(2))));
-    assert!(s.log.contains(&Log::WriteCb(b, Err(SimError::Sink(2)))));
-    assert_eq!(s.events(), vec![Event::Error(SimError::Sink(2)), Event::Close]);
-    assert_eq!(s.callbacks_outstanding(), 0);
-}
-
-#[wasm_bindgen_test]
-fn construct_holds_writes_until_done() {
-    let mut s = Sim::new(Options { has_construct: true, ..bytes(1000) }, SinkMode::Async);
-    let (a, _) = s.write(1);
-    s.run_ticks();
-    assert_eq!(s.pending(), Pending::Construct);
-    s.complete();
-    s.run_ticks();
-    assert_eq!(s.log.last(), Some(&Log::SinkWrite(a)));
-}
 
 /// The fuzz seeds: the regression scenarios of `tests/core_props.rs` (each a divergence from
 /// Node that was fixed) and a few plain ones, replayed through the model.
