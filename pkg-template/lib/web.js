@@ -45,6 +45,36 @@ function asError(reason) {
 }
 
 /**
+ * Call `onClose` when `close()` is requested on `stream`, through the stream itself or through
+ * a writer it hands out (the Streams Standard gives the underlying sink no such signal: its
+ * close() only comes once the queue has drained). pipeTo closes through its own internal
+ * writer, but never writes after that, so it needs no watching.
+ */
+function watchCloseRequests(stream, onClose) {
+  const closeStream = stream.close;
+  stream.close = function close() {
+    if (!this.locked) onClose(); // a locked stream refuses close()
+    return closeStream.call(this);
+  };
+  const getWriter = stream.getWriter;
+  stream.getWriter = function getWriterWatched() {
+    const writer = getWriter.call(this);
+    const closeWriter = writer.close;
+    writer.close = function close() {
+      let attached = true;
+      try {
+        void this.desiredSize; // throws once the writer has released its lock
+      } catch {
+        attached = false;
+      }
+      if (attached) onClose();
+      return closeWriter.call(this);
+    };
+    return writer;
+  };
+}
+
+/**
  * `Writable.toWeb(writable)`: a native `WritableStream` over one of our Node-style streams, with
  * no second buffer. While it is the writable's only producer, `desiredSize` equals
  * `writable.writableHighWaterMark - writable.writableLength`.
@@ -62,6 +92,9 @@ export function toWeb(writable, { exclusive = false } = {}) {
   let arrived = 0;
   let controller = null;
   let ours = false; // the stream is being closed or aborted through this face
+  // close() has been requested (through a writer or the stream): the Streams Standard still
+  // calls size() for a later write() before refusing it, and that chunk must not be counted.
+  let closeRequested = false;
 
   const giveBack = () => {
     const leak = reserved - arrived;
@@ -74,6 +107,7 @@ export function toWeb(writable, { exclusive = false } = {}) {
     highWaterMark: Math.max(1, writable.writableHighWaterMark),
     size(chunk) {
       const n = sizeOf(chunk);
+      if (closeRequested) return n;
       if (Number.isFinite(n) && n >= 0) {
         reserved += n;
         writable[kReserve](n);
@@ -99,7 +133,7 @@ export function toWeb(writable, { exclusive = false } = {}) {
     }
   };
 
-  return new WritableStream(
+  const stream = new WritableStream(
     {
       start(c) {
         controller = c;
@@ -149,6 +183,10 @@ export function toWeb(writable, { exclusive = false } = {}) {
     },
     strategy,
   );
+  watchCloseRequests(stream, () => {
+    closeRequested = true;
+  });
+  return stream;
 }
 
 /**

@@ -492,12 +492,6 @@ add('spec', 'a write rejected because the stream is closing leaves w.writableLen
   sink.complete();
   await within(closed.promise, 2000, 'close()');
   assert.equal(w.writableLength, 0, 'nothing left after close');
-}, {
-  todo:
-    'divergence: while the stream is closing, a write the web stream rejects (TypeError) still had its ' +
-    "units reserved by lib/web.js's size(); they stay in the core's length until the underlying close() " +
-    'gives them back, so w.writableLength (and write()/needDrain on the Node face) count bytes that will ' +
-    'never arrive: writer.desiredSize 7 vs w.writableHighWaterMark - w.writableLength 3',
 });
 
 add('spec', 'a write from a ready callback keeps the numbers in agreement', async (api) => {
