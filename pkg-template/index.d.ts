@@ -442,6 +442,8 @@ export interface SinkObject {
   writev?(chunks: any[]): void | Promise<void>;
   final?(): void | Promise<void>;
   destroy?(error?: Error): void;
+  /** WHATWG face only: called the moment the stream is aborted (its controller's signal). */
+  abort?(reason: unknown): void;
 }
 
 /** Options of the WHATWG face. */
@@ -456,6 +458,6 @@ export interface WritableStreamOptions {
  * a JS implementation (`{ write, writev, final, destroy }` as for `Writable`).
  */
 export declare function createWritableStream<W = any>(
-  sink: SinkObject | WritableOptions,
+  sink: SinkObject | (WritableOptions & { abort?(reason: unknown): void }),
   options?: WritableStreamOptions,
 ): WritableStream<W>;

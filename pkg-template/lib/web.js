@@ -79,7 +79,7 @@ function watchCloseRequests(stream, onClose) {
  * no second buffer. While it is the writable's only producer, `desiredSize` equals
  * `writable.writableHighWaterMark - writable.writableLength`.
  */
-export function toWeb(writable, { exclusive = false } = {}) {
+export function toWeb(writable, { exclusive = false, onAbort = null } = {}) {
   if (!(writable instanceof Writable)) {
     throw errors.invalidArgType('streamWritable', 'an instance of Writable (from wasm-writable)', writable);
   }
@@ -137,6 +137,12 @@ export function toWeb(writable, { exclusive = false } = {}) {
     {
       start(c) {
         controller = c;
+        // Honour controller.signal: it fires the moment abort() is called, before an in-flight
+        // write has settled (the sink's destroy only comes after it), so a sink that can cancel
+        // its work (an `abort(reason)` method) hears about it at once.
+        if (onAbort !== null && c.signal) {
+          c.signal.addEventListener('abort', () => onAbort(c.signal.reason), { once: true });
+        }
         writable.on('error', onError);
         writable.once('close', onClose);
         if (writable.destroyed) throw writable.errored ?? errors.abort();
@@ -192,13 +198,16 @@ export function toWeb(writable, { exclusive = false } = {}) {
 /**
  * `createWritableStream(sink, options)`: a native `WritableStream` driven by the core, writing
  * into a Rust sink (`MemorySink`, …) or a JS implementation (`{ write, writev, final, destroy }`
- * as for `new Writable()`). Options: `highWaterMark`, `objectMode`.
+ * as for `new Writable()`). Options: `highWaterMark`, `objectMode`. A sink (or implementation)
+ * with an `abort(reason)` method has it called as soon as the stream is aborted (the
+ * controller's `signal`), while a write may still be in flight; `destroy` follows as usual.
  */
 export function createWritableStream(sink, options = {}) {
   const base = { highWaterMark: options.highWaterMark, objectMode: options.objectMode };
   const isSinkObject = sink !== null && typeof sink === 'object' && typeof sink.write === 'function' && sink.write.length < 3;
   const writable = new Writable(isSinkObject ? { ...base, sink } : { ...sink, ...base });
-  return toWeb(writable, { exclusive: true });
+  const onAbort = sink !== null && typeof sink === 'object' && typeof sink.abort === 'function' ? (reason) => sink.abort(reason) : null;
+  return toWeb(writable, { exclusive: true, onAbort });
 }
 
 /**

@@ -353,11 +353,29 @@ add('spec', 'abort() with a non-Error reason gives destroy an AbortError whose c
   assert.equal(await assert.rejects(writer.closed), 'enough', 'the web stream keeps the reason itself');
 });
 
-add('spec', 'abort() fires controller.signal at once', async () => {
-  // createWritableStream(sink, options) hands the sink Node-style callbacks only: the
-  // WritableStreamDefaultController (and its signal) is internal to lib/web.js, so a sink has no
-  // signal to observe. Skipped, not failed: nothing in the API promises it yet.
-  return { skip: 'controller.signal is not exposed to the sink by createWritableStream (nothing to observe)' };
+add('spec', 'abort() fires controller.signal at once: the sink hears it while its write is in flight', async (api) => {
+  let release = null;
+  const heard = [];
+  const ws = api.createWritableStream({
+    write(chunk, encoding, cb) {
+      release = cb; // hangs until released
+    },
+    abort(reason) {
+      heard.push({ reason, writeInFlight: release !== null });
+    },
+  });
+  const writer = ws.getWriter();
+  writer.write(new Uint8Array([1])).catch(() => {});
+  await until(() => release !== null, 'the write reaching the sink');
+  const reason = new Error('stop now');
+  const aborted = track(writer.abort(reason));
+  assert.equal(heard.length, 1, 'abort(reason) reached the sink synchronously, inside writer.abort()');
+  assert.same(heard[0].reason, reason, 'with the reason itself');
+  assert.ok(heard[0].writeInFlight, 'while the write was still in flight');
+  await settle();
+  assert.equal(aborted.state, 'pending', 'abort() waits for the in-flight write');
+  release();
+  await aborted.promise;
 });
 
 add('spec', 'Writable.toWeb(w): destroying w while no write is pending errors the web stream with that error', async (api) => {
