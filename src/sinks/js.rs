@@ -304,10 +304,13 @@ pub fn invalid_chunk() -> JsValue {
 /// `ArrayBuffer` view / `ArrayBuffer`, copied once into wasm memory.
 /// Anything else fails with `ERR_INVALID_ARG_TYPE`.
 pub fn with_bytes<R>(value: &JsValue, f: impl FnOnce(&[u8]) -> R) -> Result<R, JsValue> {
-    if let Some(text) = value.as_string() {
-        return Ok(f(text.as_bytes()));
-    }
-    let view = byte_view(value).ok_or_else(invalid_chunk)?;
+    // Bytes first: they are the common case, and asking for a string costs a call into JS.
+    let Some(view) = byte_view(value) else {
+        return match value.as_string() {
+            Some(text) => Ok(f(text.as_bytes())),
+            None => Err(invalid_chunk()),
+        };
+    };
     let len = view.length() as usize;
     let mut buf = SCRATCH.with(Cell::take);
     buf.clear();
