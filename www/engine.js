@@ -228,7 +228,8 @@ export class Run {
     return this.done;
   }
 
-  startNode() {
+  /** The run's Node-style stream over the sink, with the listeners both faces that use it share. */
+  makeWritable(finishText) {
     const c = this.cfg;
     const w = new Writable({ sink: this.sink, highWaterMark: c.highWaterMark, objectMode: c.objectMode });
     this.w = w;
@@ -236,7 +237,12 @@ export class Run {
     w.on('error', (err) => {
       if (!this.forced) this.event('error', `'error': ${err.code ?? ''} ${err.message}`);
     });
-    w.on('finish', () => this.event('end', `'finish': the sink took everything`));
+    w.on('finish', () => this.event('end', finishText));
+    return w;
+  }
+
+  startNode() {
+    const w = this.makeWritable(`'finish': the sink took everything`);
     w.on('close', () => this.finish());
   }
 
@@ -250,13 +256,7 @@ export class Run {
 
   startPipe() {
     const c = this.cfg;
-    const w = new Writable({ sink: this.sink, highWaterMark: c.highWaterMark, objectMode: c.objectMode });
-    this.w = w;
-    w.on('drain', () => this.onDrain());
-    w.on('error', (err) => {
-      if (!this.forced) this.event('error', `'error': ${err.code ?? ''} ${err.message}`);
-    });
-    w.on('finish', () => this.event('end', `'finish': the source closed and the sink took everything`));
+    const w = this.makeWritable(`'finish': the source closed and the sink took everything`);
     const ws = Writable.toWeb(w);
     const p = this.producers[0];
     let last = performance.now();
