@@ -105,3 +105,11 @@ export function toBytes(view) {
 }
 
 export const hasNodeBuffer = NodeBuffer !== null;
+
+/**
+ * Whether a chunk is already what sinks receive in byte mode (a Buffer in Node, a plain
+ * Uint8Array elsewhere), so it needs no normalising.
+ */
+export const isSinkBytes = NodeBuffer
+  ? (chunk) => chunk instanceof NodeBuffer
+  : (chunk) => chunk instanceof Uint8Array && chunk.constructor === Uint8Array;

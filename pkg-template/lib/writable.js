@@ -14,7 +14,7 @@ import { WritableCore } from '../wasm/wasm_writable.js';
 import * as C from './codes.js';
 import { EventEmitter } from './events.js';
 import { errors } from './errors.js';
-import { encodeString, isEncoding, toBytes } from './encoding.js';
+import { encodeString, isEncoding, isSinkBytes, toBytes } from './encoding.js';
 import { CallbackTable, Ring } from './ring.js';
 import { isSinkObject, sinkImplementation } from './sink.js';
 import { nextTick } from './tick.js';
@@ -59,6 +59,9 @@ export const kWriteReservedQuiet = Symbol('kWriteReservedQuiet');
 export const kCompletionHook = Symbol('kCompletionHook');
 let completedInCall = false;
 const RESERVED = C.RESERVED;
+const PREVIOUS_DONE = C.PREVIOUS_DONE;
+const FOLDABLE = C.FOLDABLE;
+const W_DISPATCH = C.W_DISPATCH;
 
 function isThenable(value) {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof value.then === 'function';
@@ -232,7 +235,7 @@ export class Writable extends EventEmitter {
       cb = encoding;
       encoding = null;
     }
-    return writeChunk(this, chunk, encoding, cb) === true;
+    return writeChunk(this, chunk, encoding, cb, 0) === true;
   }
 
   end(chunk, encoding, cb) {
@@ -246,7 +249,7 @@ export class Writable extends EventEmitter {
     }
     let rejected = false;
     if (chunk !== null && chunk !== undefined) {
-      rejected = writeChunk(this, chunk, encoding, null) === REJECTED;
+      rejected = writeChunk(this, chunk, encoding, null, 0) === REJECTED;
     }
     const hasCb = typeof cb === 'function';
     const r = coreOf(this).end(hasCb, rejected);
@@ -386,100 +389,136 @@ if (typeof Symbol.asyncDispose === 'symbol') {
   };
 }
 
-/** Validate and normalise a chunk, then hand it to the core. Returns write()'s result or REJECTED. */
-function writeChunk(stream, chunk, encoding, cb, reserved = 0) {
+/**
+ * Validate and normalise a chunk, then hand it to the core. Returns write()'s result or REJECTED.
+ * The hot path (a Buffer, or any value in object mode, with no encoding; a sink that completes
+ * inside its call) is one call into the core and nothing else. Each step is a small function,
+ * so V8 can inline the whole path into the caller.
+ */
+function writeChunk(stream, chunk, encoding, cb, reserved) {
   if (typeof cb !== 'function') cb = null;
-  if (chunk === null) throw errors.nullValues();
   let len = 1;
-  if (!stream[kObjectMode]) {
-    if (!encoding) {
-      encoding = stream[kDefaultEncoding];
-    } else if (encoding !== 'buffer' && !isEncoding(encoding)) {
-      throw errors.unknownEncoding(encoding);
-    }
-    if (typeof chunk === 'string') {
-      if (stream[kDecodeStrings]) {
-        chunk = encodeString(chunk, encoding);
-        encoding = 'buffer';
-      } else {
-        stream[kAllBuffers] = false;
-      }
-    } else if (ArrayBuffer.isView(chunk)) {
-      chunk = toBytes(chunk);
-      encoding = 'buffer';
-    } else {
-      throw errors.invalidChunk(chunk);
-    }
+  if (stream[kObjectMode]) {
+    if (chunk === null) throw errors.nullValues();
+  } else if (!encoding && isSinkBytes(chunk)) {
     len = chunk.length;
+    encoding = 'buffer';
+  } else {
+    len = normalizeChunk(stream, chunk, encoding);
+    chunk = normalized.chunk;
+    encoding = normalized.encoding;
   }
+  const r = coreWrite(stream, len, cb, reserved);
+  if ((r & 3) !== W_DISPATCH) return writeNotDispatched(stream, chunk, encoding, cb, r);
+  return dispatchWrite(stream, chunk, encoding, cb, r);
+}
 
-  // The previous write may have completed inside its sink call without being reported yet
-  // (folded): report it with this call instead of a call of its own.
-  const core = stream[kCore];
+/** The core's `write()`; reports a folded completion of the previous write with it. */
+function coreWrite(stream, len, cb, reserved) {
   let flags = reserved;
   if (stream[kFolded]) {
     stream[kFolded] = false;
-    flags |= C.PREVIOUS_DONE;
+    flags |= PREVIOUS_DONE;
   }
-  let cbKind = 0;
   if (cb !== null) {
-    cbKind = cb === stream[kLastCb] ? 2 : 1;
+    flags |= cb === stream[kLastCb] ? 2 : 1;
     stream[kLastCb] = cb;
   }
-  const r = core.write(len, cbKind | flags);
-  switch (r & 3) {
-    case C.W_DISPATCH: {
-      if (cb !== null) stream[kWriteCbs].add(cb);
-      stream[kInDispatch] = true;
-      try {
-        callWrite(stream, chunk, encoding);
-      } finally {
-        stream[kInDispatch] = false;
-      }
-      let rr;
-      const done = stream[kSyncDone];
-      if (done === 1) completedInCall = true;
-      if (done === 1 && (r & C.FOLDABLE) !== 0) {
-        // Completed inside the call, and the core said that completion is silent: write()
-        // returns true and the completion is reported with the next call into the core.
-        stream[kSyncDone] = 0;
-        stream[kFolded] = true;
-        return true;
-      }
-      if (done === 1) {
-        stream[kSyncDone] = 0;
-        rr = core.writeDoneReturned();
-      } else {
-        if (done === 2) {
-          const err = stream[kSyncErr];
-          stream[kSyncDone] = 0;
-          stream[kSyncErr] = undefined;
-          core.writeFailed(err);
-        }
-        rr = core.writeReturned();
-      }
-      if ((rr & C.HAS_OUTPUT) !== 0) drive(stream);
-      return (rr & 1) === 1;
+  return stream[kCore].write(len, flags);
+}
+
+/** Hand a write the core dispatched to the sink; returns write()'s result. */
+function dispatchWrite(stream, chunk, encoding, cb, r) {
+  if (cb !== null) stream[kWriteCbs].add(cb);
+  stream[kInDispatch] = true;
+  const fn = stream._write;
+  let result;
+  try {
+    result = fn.call(stream, chunk, encoding, stream[kOnWrite]);
+  } finally {
+    stream[kInDispatch] = false;
+  }
+  if (result !== undefined) adoptWritePromise(stream, fn, result);
+  if (stream[kSyncDone] !== 1) return dispatchReturned(stream);
+  stream[kSyncDone] = 0;
+  completedInCall = true;
+  if ((r & FOLDABLE) === 0) return afterDispatch(stream, stream[kCore].writeDoneReturned());
+  // Completed inside the call, and the core said that completion is silent: write() returns
+  // true and the completion is reported with the next call into the core.
+  stream[kFolded] = true;
+  return true;
+}
+
+/** What `normalizeChunk` made of a chunk (a scratch pair, to return two values without an allocation). */
+const normalized = { chunk: null, encoding: '' };
+
+/** The byte-mode chunk rules of Node's `_write` for anything but a Buffer without encoding. */
+function normalizeChunk(stream, chunk, encoding) {
+  if (chunk === null) throw errors.nullValues();
+  if (!encoding) {
+    encoding = stream[kDefaultEncoding];
+  } else if (encoding !== 'buffer' && !isEncoding(encoding)) {
+    throw errors.unknownEncoding(encoding);
+  }
+  if (typeof chunk === 'string') {
+    if (stream[kDecodeStrings]) {
+      chunk = encodeString(chunk, encoding);
+      encoding = 'buffer';
+    } else {
+      stream[kAllBuffers] = false;
     }
-    case C.W_REJECTED:
-      if (cb !== null) stream[kOneOff].push(cb);
-      drive(stream);
-      return REJECTED;
-    default:
-      stream[kChunks].push({ chunk, encoding });
-      if (cb !== null) stream[kWriteCbs].add(cb);
-      if ((r & C.HAS_OUTPUT) !== 0) drive(stream);
-      return (r & 3) === C.W_BUFFERED_TRUE;
+  } else if (ArrayBuffer.isView(chunk)) {
+    chunk = toBytes(chunk);
+    encoding = 'buffer';
+  } else {
+    throw errors.invalidChunk(chunk);
+  }
+  normalized.chunk = chunk;
+  normalized.encoding = encoding;
+  return chunk.length;
+}
+
+/** `write()`'s end when the sink did not complete the dispatched write silently inside its call. */
+function dispatchReturned(stream) {
+  const core = stream[kCore];
+  if (stream[kSyncDone] === 2) {
+    const err = stream[kSyncErr];
+    stream[kSyncDone] = 0;
+    stream[kSyncErr] = undefined;
+    core.writeFailed(err);
+  }
+  return afterDispatch(stream, core.writeReturned());
+}
+
+function afterDispatch(stream, rr) {
+  if ((rr & C.HAS_OUTPUT) !== 0) drive(stream);
+  return (rr & 1) === 1;
+}
+
+/** `write()`'s end for a chunk the core buffered or refused. */
+function writeNotDispatched(stream, chunk, encoding, cb, r) {
+  if ((r & 3) === C.W_REJECTED) {
+    if (cb !== null) stream[kOneOff].push(cb);
+    drive(stream);
+    return REJECTED;
+  }
+  stream[kChunks].push({ chunk, encoding });
+  if (cb !== null) stream[kWriteCbs].add(cb);
+  if ((r & C.HAS_OUTPUT) !== 0) drive(stream);
+  return (r & 3) === C.W_BUFFERED_TRUE;
+}
+
+/** A write implementation that does not take the callback may return a promise instead. */
+function adoptWritePromise(stream, fn, result) {
+  if (fn.length < 3 && isThenable(result)) {
+    result.then(() => stream[kOnWrite](), (err) => stream[kOnWrite](err ?? new Error('write rejected')));
   }
 }
 
 function callWrite(stream, chunk, encoding) {
   const fn = stream._write;
   const result = fn.call(stream, chunk, encoding, stream[kOnWrite]);
-  // A write implementation that does not take the callback may return a promise instead.
-  if (result !== undefined && fn.length < 3 && isThenable(result)) {
-    result.then(() => stream[kOnWrite](), (err) => stream[kOnWrite](err ?? new Error('write rejected')));
-  }
+  if (result !== undefined) adoptWritePromise(stream, fn, result);
 }
 
 function callWritev(stream, entries) {

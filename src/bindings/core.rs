@@ -127,8 +127,9 @@ impl WasmCore {
             2 => Callback::Same,
             _ => Callback::New,
         };
-        // Lengths are JS numbers: non-negative integers below 2^53 by construction.
-        let len = if len.is_finite() && len > 0.0 { len as u64 } else { 0 };
+        // Lengths are JS numbers: non-negative integers below 2^53 by construction (and `as`
+        // saturates: NaN and negatives become 0).
+        let len = len as u64;
         let status = if reserved { self.core.write_reserved((), len, cb) } else { self.core.write((), len, cb) };
         let code = match status {
             WriteStatus::Dispatch(()) if self.core.sync_completion_is_silent() => W_DISPATCH | FOLDABLE,
@@ -143,8 +144,7 @@ impl WasmCore {
     /// Report a folded write's synchronous completion (see `FOLDABLE`); the face calls this
     /// before any other use of the core while one is outstanding.
     pub fn flush(&mut self) {
-        self.core.handle_write_done(Ok(()));
-        self.core.dispatch_returned();
+        self.core.handle_sync_write_done();
     }
 
     /// After the sink call of a dispatched write returned: 1 for `true` | `HAS_OUTPUT`.

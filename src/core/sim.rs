@@ -171,6 +171,13 @@ impl Sim {
             CallbackSlot::End | CallbackSlot::None => {}
         }
         let ret = match status {
+            WriteStatus::Dispatch(chunk) if self.mode == SinkMode::Sync && self.fail_next.is_none() => {
+                // A completion inside the sink call, reported the way the JS face reports one
+                // it folded (its short path is taken whenever it is silent).
+                self.log.push(Log::SinkWrite(chunk));
+                self.core.handle_sync_write_done();
+                self.core.write_returned()
+            }
             WriteStatus::Dispatch(chunk) => {
                 self.sink_write(Output::Write(chunk));
                 self.core.write_returned()

@@ -535,26 +535,27 @@ impl<C, E: StreamError> WritableCore<C, E> {
         if cb == Callback::New {
             self.cb_chain = self.cb_chain.wrapping_add(1);
         }
-        let err = if self.has(ENDING) {
-            Some(ErrorCode::WriteAfterEnd)
-        } else if self.has(DESTROYED) {
-            Some(ErrorCode::Destroyed("write"))
-        } else {
-            None
-        };
-        if let Some(code) = err {
-            let err = E::from_code(code);
-            self.last_rejection = Some(err.clone());
-            if cb.is_some() {
-                self.schedule(Task::OneOff(Err(err.clone())));
-            }
-            self.error_or_destroy(err, true);
+        if self.flags & (ENDING | DESTROYED) != 0 {
+            self.reject_write(cb);
             return WriteStatus::Rejected;
         }
         self.pending_cb += 1;
         self.stats.chunks_accepted += 1;
         self.stats.units_accepted = self.stats.units_accepted.saturating_add(len);
         self.write_or_buffer(chunk, len, cb)
+    }
+
+    /// The refusal half of `write()` after `end()` or `destroy()` (kept out of the hot path).
+    #[cold]
+    #[inline(never)]
+    fn reject_write(&mut self, cb: Callback) {
+        let code = if self.has(ENDING) { ErrorCode::WriteAfterEnd } else { ErrorCode::Destroyed("write") };
+        let err = E::from_code(code);
+        self.last_rejection = Some(err.clone());
+        if cb.is_some() {
+            self.schedule(Task::OneOff(Err(err.clone())));
+        }
+        self.error_or_destroy(err, true);
     }
 
     /// Count `len` units that a queue outside the core has accepted and will hand over later
@@ -784,10 +785,32 @@ impl<C, E: StreamError> WritableCore<C, E> {
         self.on_write(result);
     }
 
+    /// A successful completion inside the sink call of the write just dispatched, followed by
+    /// [`dispatch_returned`](Self::dispatch_returned): exactly `handle_write_done(Ok(()))` then
+    /// `dispatch_returned()`, with a short path for the case
+    /// [`sync_completion_is_silent`](Self::sync_completion_is_silent) describes (no output, no
+    /// tick: only the counters move). A driver that folded such a completion reports it here.
+    pub fn handle_sync_write_done(&mut self) {
+        if self.sync_completion_is_silent() {
+            self.begin();
+            let len = self.write_len;
+            self.flags &= !(WRITING | EXPECT_WRITE_CB | FROM_BUFFER | SYNC);
+            self.length = self.length.saturating_sub(len);
+            self.stats.chunks_written += self.write_chunks;
+            self.stats.units_written = self.stats.units_written.saturating_add(len);
+            self.write_len = 0;
+            self.write_chunks = 0;
+            self.pending_cb = self.pending_cb.saturating_sub(1);
+        } else {
+            self.handle_write_done(Ok(()));
+            self.dispatch_returned();
+        }
+    }
+
     /// Node's `onwrite`.
     fn on_write(&mut self, result: Result<(), E>) {
         if !self.has(EXPECT_WRITE_CB) {
-            self.error_or_destroy(E::from_code(ErrorCode::MultipleCallback), false);
+            self.multiple_callback();
             return;
         }
         // Callbacks are numbered, so a completion may call its own while earlier writes' wait
@@ -804,22 +827,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
         self.write_chunks = 0;
         self.write_cbs = 0;
         match result {
-            Err(er) => {
-                if self.errored.is_none() {
-                    self.errored = Some(er.clone());
-                }
-                if sync {
-                    // Known divergence: Node's clearBuffer loop goes on handing the remaining
-                    // buffered writes to the sink after a synchronous failure (none is in
-                    // flight), and its error tick then calls back the writes still buffered
-                    // before the ones that succeeded meanwhile. The driver's in-order callback
-                    // FIFO cannot express that, so the core stops at the failure and discards
-                    // the rest with the error, as after an asynchronous failure.
-                    self.schedule(Task::OnWriteError { err: er, cbs, first });
-                } else {
-                    self.on_write_error(er, cbs, first);
-                }
-            }
+            Err(er) => self.on_write_failed(er, sync, cbs, first),
             Ok(()) => {
                 self.stats.chunks_written += chunks;
                 self.stats.units_written = self.stats.units_written.saturating_add(len);
@@ -841,6 +849,33 @@ impl<C, E: StreamError> WritableCore<C, E> {
                     self.after_write(1, cbs, first);
                 }
             }
+        }
+    }
+
+    /// A completion reported when no write is in flight.
+    #[cold]
+    #[inline(never)]
+    fn multiple_callback(&mut self) {
+        self.error_or_destroy(E::from_code(ErrorCode::MultipleCallback), false);
+    }
+
+    /// The failure half of Node's `onwrite` (kept out of the hot path).
+    #[cold]
+    #[inline(never)]
+    fn on_write_failed(&mut self, er: E, sync: bool, cbs: u32, first: u64) {
+        if self.errored.is_none() {
+            self.errored = Some(er.clone());
+        }
+        if sync {
+            // Known divergence: Node's clearBuffer loop goes on handing the remaining
+            // buffered writes to the sink after a synchronous failure (none is in
+            // flight), and its error tick then calls back the writes still buffered
+            // before the ones that succeeded meanwhile. The driver's in-order callback
+            // FIFO cannot express that, so the core stops at the failure and discards
+            // the rest with the error, as after an asynchronous failure.
+            self.schedule(Task::OnWriteError { err: er, cbs, first });
+        } else {
+            self.on_write_error(er, cbs, first);
         }
     }
 
