@@ -153,10 +153,21 @@ impl WasmCore {
         u32::from(self.core.write_returned()) | self.output_flag()
     }
 
-    /// After the sink call of a polled write/writev/final returned.
+    /// After the sink call of a polled write/writev/final returned; returns the next output's
+    /// opcode (the face is in its poll loop, so this saves it a `poll()` call).
     #[wasm_bindgen(js_name = dispatchReturned)]
-    pub fn dispatch_returned(&mut self) {
+    pub fn dispatch_returned(&mut self) -> u32 {
         self.core.dispatch_returned();
+        self.poll()
+    }
+
+    /// A polled write/writev completed successfully inside its sink call, which has returned:
+    /// `writeDone` then `dispatchReturned`, in one call. Returns the next output's opcode.
+    #[wasm_bindgen(js_name = syncWriteDone)]
+    pub fn sync_write_done(&mut self) -> u32 {
+        self.core.handle_write_done(Ok(()));
+        self.core.dispatch_returned();
+        self.poll()
     }
 
     /// Count units accepted by the WHATWG face's queue (called from its strategy's `size()`).
@@ -203,15 +214,19 @@ impl WasmCore {
 
     /// The sink completed the in-flight write/writev successfully. (Success and failure are
     /// separate calls so the common case passes no JS value at all.)
+    /// With `poll` (the face is not in its poll loop) returns the first output's opcode, else
+    /// `O_NONE`; the same holds for every input below that takes `poll`.
     #[wasm_bindgen(js_name = writeDone)]
-    pub fn write_done(&mut self) {
+    pub fn write_done(&mut self, poll: bool) -> u32 {
         self.core.handle_write_done(Ok(()));
+        self.poll_if(poll)
     }
 
     /// The sink failed the in-flight write/writev with `err` (the face has checked it is truthy).
     #[wasm_bindgen(js_name = writeFailed)]
-    pub fn write_failed(&mut self, err: JsValue) {
+    pub fn write_failed(&mut self, err: JsValue, poll: bool) -> u32 {
         self.core.handle_write_done(Err(JsStreamError(err)));
+        self.poll_if(poll)
     }
 
     /// A dispatched write completed inside its sink call (`err` undefined for success), and the
@@ -225,25 +240,37 @@ impl WasmCore {
 
     /// The sink's `final` completed.
     #[wasm_bindgen(js_name = finalDone)]
-    pub fn final_done(&mut self, err: JsValue) {
+    pub fn final_done(&mut self, err: JsValue, poll: bool) -> u32 {
         self.core.handle_final_done(result(err));
+        self.poll_if(poll)
     }
 
     /// The sink's `destroy` completed.
     #[wasm_bindgen(js_name = destroyDone)]
-    pub fn destroy_done(&mut self, err: JsValue) {
+    pub fn destroy_done(&mut self, err: JsValue, poll: bool) -> u32 {
         self.core.handle_destroy_done(opt_err(err));
+        self.poll_if(poll)
     }
 
     /// The sink's `construct` completed.
     #[wasm_bindgen(js_name = constructDone)]
-    pub fn construct_done(&mut self, err: JsValue) {
+    pub fn construct_done(&mut self, err: JsValue, poll: bool) -> u32 {
         self.core.handle_construct_done(opt_err(err));
+        self.poll_if(poll)
     }
 
     /// One requested tick has come.
-    pub fn tick(&mut self) {
+    pub fn tick(&mut self, poll: bool) -> u32 {
         self.core.handle_tick();
+        self.poll_if(poll)
+    }
+
+    fn poll_if(&mut self, poll: bool) -> u32 {
+        if poll {
+            self.poll()
+        } else {
+            O_NONE
+        }
     }
 
     /// The next output's opcode (`O_*`); payloads via `count` and `takeError()`.
