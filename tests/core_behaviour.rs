@@ -536,3 +536,29 @@ fn peak_buffered_stays_within_high_water_mark_plus_one_chunk_when_respected() {
     }
     assert!(s.core.stats().peak_length <= 64 + 24);
 }
+
+#[test]
+fn folding_synchronous_completions_changes_nothing_observable() {
+    // The JS face holds back a silent synchronous completion and reports it with the next
+    // write (`write_folding`'s short path) or before any other use of the core. A run of
+    // callback-less writes across the highWaterMark, then a write with a callback, a cork,
+    // end: the same log, return values, state and counters either way.
+    let run = |fold: bool| {
+        let mut s = if fold { Sim::new_folding(bytes(40), SinkMode::Sync) } else { Sim::new(bytes(40), SinkMode::Sync) };
+        let mut rets = Vec::new();
+        for len in [16, 8, 64, 1, 39, 40, 0, 16] {
+            rets.push(s.write_with(len, false, false).1);
+        }
+        rets.push(s.write(4).1);
+        rets.push(s.write_with(16, false, false).1);
+        let mid = (s.state().length(), s.state().stats().clone());
+        s.cork();
+        rets.push(s.write_with(16, false, false).1);
+        s.uncork();
+        rets.push(s.write_with(16, false, false).1);
+        s.end(None);
+        s.settle();
+        (rets, mid, s.log.clone(), s.state().stats().clone(), s.state().finished())
+    };
+    assert_eq!(run(true), run(false));
+}

@@ -236,8 +236,8 @@ fn synchronous_failure_in_ends_flush_leaves_the_stream_errored_not_ended() {
     // it does not set `writableEnded`, and hands the error to the callback on a tick.
     let (setup, cmds) = regression("end_flush_sync_failure");
     let c = checked(&setup, &cmds[..3]);
-    assert!(!c.sim.core.ended(), "writableEnded stays false");
-    assert_eq!(c.sim.core.errored(), Some(&SimError::Sink(101)));
+    assert!(!c.sim.state().ended(), "writableEnded stays false");
+    assert_eq!(c.sim.state().errored(), Some(&SimError::Sink(101)));
     let c = checked(&setup, &cmds);
     assert!(c.sim.log.contains(&Log::EndCb(0, Err(SimError::Sink(101)))));
     finish_checked(c);
@@ -347,14 +347,14 @@ fn uncork_after_end_still_finishes_unlike_node() {
     // kBuffered is still set, and nothing checks again). The core finishes.
     let (setup, cmds) = regression("uncork_after_end_finishes");
     let mut c = checked(&setup, &cmds[..5]);
-    assert_eq!(c.sim.core.buffered_count(), 1, "write 1 held by the cork after end()");
+    assert_eq!(c.sim.state().buffered_count(), 1, "write 1 held by the cork after end()");
     c.set_sync(true);
     for &cmd in &cmds[5..] {
         if let Err(msg) = c.step(cmd) {
             panic!("{msg}");
         }
     }
-    assert!(c.sim.core.finished());
+    assert!(c.sim.state().finished());
     finish_checked(c);
 }
 
@@ -465,7 +465,7 @@ mod differential {
     fn loop_divergence(sim: &Sim, armed: &mut bool, seen: usize) -> bool {
         if *armed && sim.log[seen..].iter().any(|l| matches!(l, Log::SinkWrite(_) | Log::SinkWritev(_))) {
             *armed = false;
-            return sim.core.buffered_count() > 0;
+            return sim.state().buffered_count() > 0;
         }
         false
     }
@@ -481,7 +481,7 @@ mod differential {
     /// `None` for the output when the case reaches the core's one known, deliberate divergence
     /// (see `known_divergence`).
     pub fn trace(setup: &Setup, cmds: &[Cmd]) -> (String, Option<String>) {
-        let mut sim = Sim::new(setup.options(), setup.mode());
+        let mut sim = Sim::new_folding(setup.options(), setup.mode());
         let b = |v: bool| u8::from(v);
         let mut line = format!(
             "{} {} {} {} {} {} {} {} |",
@@ -505,12 +505,12 @@ mod differential {
         let mut inflight: Vec<u32> = Vec::new();
         for &c in cmds {
             let mut ret = None;
-            let accepted_before = sim.core.stats().chunks_accepted;
+            let accepted_before = sim.state().stats().chunks_accepted;
             let op = match c {
                 Cmd::Write { len, cb, same } => {
                     let (id, r) = sim.write_with(u64::from(len), cb, same);
                     ret = Some(r);
-                    if cb && sim.core.stats().chunks_accepted > accepted_before {
+                    if cb && sim.state().stats().chunks_accepted > accepted_before {
                         owed.insert(id, false);
                     }
                     format!("w {len} {} {}", b(cb), b(same))
@@ -554,7 +554,7 @@ mod differential {
                     format!("arm {next_err}")
                 }
                 Cmd::Spurious => {
-                    if !sim.core.writing() && sim.pending() != Pending::Write {
+                    if !sim.state().writing() && sim.pending() != Pending::Write {
                         sim.spurious_write_done();
                         "spur".into()
                     } else {
@@ -614,7 +614,7 @@ mod differential {
             if let Some(r) = ret {
                 out.push(format!("r{}", b(r)));
             }
-            let core = &sim.core;
+            let core = sim.state();
             out.push(format!(
                 "s:{},{},{},{},{},{},{},{},{}",
                 core.length(),

@@ -118,9 +118,7 @@ impl WasmCore {
     /// `write()` of a chunk of `len` units; `cb`: 0 none, 1 new callback, 2 same as last, plus
     /// `RESERVED` (4) when the units were reserved by `reserve()`. Returns `W_*` | `HAS_OUTPUT`.
     pub fn write(&mut self, len: f64, cb: u32) -> u32 {
-        if cb & PREVIOUS_DONE != 0 {
-            self.flush();
-        }
+        let previous_done = cb & PREVIOUS_DONE != 0;
         let reserved = cb & RESERVED != 0;
         let cb = match cb & 3 {
             0 => Callback::None,
@@ -130,9 +128,18 @@ impl WasmCore {
         // Lengths are JS numbers: non-negative integers below 2^53 by construction (and `as`
         // saturates: NaN and negatives become 0).
         let len = len as u64;
-        let status = if reserved { self.core.write_reserved((), len, cb) } else { self.core.write((), len, cb) };
+        let (status, silent) = if reserved {
+            if previous_done {
+                self.core.handle_sync_write_done();
+            }
+            let status = self.core.write_reserved((), len, cb);
+            let silent = matches!(status, WriteStatus::Dispatch(())) && self.core.sync_completion_is_silent();
+            (status, silent)
+        } else {
+            self.core.write_folding((), len, cb, previous_done)
+        };
         let code = match status {
-            WriteStatus::Dispatch(()) if self.core.sync_completion_is_silent() => W_DISPATCH | FOLDABLE,
+            WriteStatus::Dispatch(()) if silent => W_DISPATCH | FOLDABLE,
             WriteStatus::Dispatch(()) => W_DISPATCH,
             WriteStatus::Buffered(true) => W_BUFFERED_TRUE,
             WriteStatus::Buffered(false) => W_BUFFERED_FALSE,

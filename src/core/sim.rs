@@ -8,6 +8,7 @@
 //!    again. The driver never polls from inside its own poll loop: a command issued while
 //!    handling an output (a listener that writes) leaves its outputs for the running loop.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fmt;
 
@@ -114,6 +115,11 @@ pub struct Sim {
     sizes: Vec<u64>,
     destroy_err: Option<SimError>,
     fail_next: Option<SimError>,
+    /// Fold like the JS face: a write the sink completes inside its call, whose completion the
+    /// core says is silent, returns `true` at once and its completion is reported with the next
+    /// write ([`WritableCore::write_folding`]) or before any other use of the core.
+    pub fold: bool,
+    folded: bool,
 }
 
 impl Sim {
@@ -136,9 +142,38 @@ impl Sim {
             sizes: Vec::new(),
             destroy_err: None,
             fail_next: None,
+            fold: false,
+            folded: false,
         };
         sim.drain();
         sim
+    }
+
+    /// A simulation that folds synchronous completions as the JS face does (see [`Sim::fold`]).
+    pub fn new_folding(opts: Options, mode: SinkMode) -> Self {
+        let mut sim = Sim::new(opts, mode);
+        sim.fold = true;
+        sim
+    }
+
+    /// The core's state as the face would read it: with a folded completion reported (on a
+    /// copy, so reading does not change what the next write does). Read state through this when
+    /// folding.
+    pub fn state(&self) -> Cow<'_, WritableCore<u32, SimError>> {
+        if self.folded {
+            let mut core = self.core.clone();
+            core.handle_sync_write_done();
+            Cow::Owned(core)
+        } else {
+            Cow::Borrowed(&self.core)
+        }
+    }
+
+    fn unfold(&mut self) {
+        if self.folded {
+            self.folded = false;
+            self.core.handle_sync_write_done();
+        }
     }
 
     /// Size of write `id` as given to [`Sim::write`].
@@ -160,7 +195,8 @@ impl Sim {
         if with_cb {
             self.last_cb = Some(id);
         }
-        let status = self.core.write(id, len, cb);
+        let previous_done = std::mem::take(&mut self.folded);
+        let (status, silent) = self.core.write_folding(id, len, cb, previous_done);
         let slot = WritableCore::<u32, SimError>::write_slot(&status, cb);
         match slot {
             CallbackSlot::Write => {
@@ -172,9 +208,13 @@ impl Sim {
         }
         let ret = match status {
             WriteStatus::Dispatch(chunk) if self.mode == SinkMode::Sync && self.fail_next.is_none() => {
-                // A completion inside the sink call, reported the way the JS face reports one
-                // it folded (its short path is taken whenever it is silent).
+                // A completion inside the sink call, reported with the call's return, as the JS
+                // face does; or, when folding and the core says it is silent, held back.
                 self.log.push(Log::SinkWrite(chunk));
+                if self.fold && silent {
+                    self.folded = true;
+                    return (id, true);
+                }
                 self.core.handle_sync_write_done();
                 self.core.write_returned()
             }
@@ -196,6 +236,7 @@ impl Sim {
 
     /// `end()` with a callback (and, with `chunk`, `end(chunk)`). Returns the end callback id.
     pub fn end(&mut self, chunk: Option<u64>) -> u32 {
+        self.unfold();
         let rejected = match chunk {
             Some(len) => {
                 let id = self.next_write;
@@ -231,18 +272,21 @@ impl Sim {
 
     /// `cork()`.
     pub fn cork(&mut self) {
+        self.unfold();
         self.core.cork();
         self.drain();
     }
 
     /// `uncork()`.
     pub fn uncork(&mut self) {
+        self.unfold();
         self.core.uncork();
         self.drain();
     }
 
     /// `destroy(err)`.
     pub fn destroy(&mut self, err: Option<SimError>) {
+        self.unfold();
         self.core.destroy(err);
         self.drain();
     }
@@ -266,11 +310,13 @@ impl Sim {
 
     /// Call the write completion although nothing is pending (a sink calling back twice).
     pub fn spurious_write_done(&mut self) {
+        self.unfold();
         self.core.handle_write_done(Ok(()));
         self.drain();
     }
 
     fn finish_pending(&mut self, err: Option<SimError>) -> bool {
+        self.unfold();
         let pending = self.pending.pop_front().unwrap_or(Pending::Idle);
         match pending {
             Pending::Idle => return false,
@@ -285,6 +331,7 @@ impl Sim {
 
     /// Run one requested tick; false when none is pending.
     pub fn tick(&mut self) -> bool {
+        self.unfold();
         if self.ticks == 0 {
             return false;
         }

@@ -129,7 +129,7 @@ pub enum Event<E> {
 }
 
 /// What the driver must do next; see [`WritableCore::poll`].
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Output<C, E> {
     /// Call the sink's `write` with this chunk, then [`WritableCore::dispatch_returned`]; its
     /// completion goes to [`WritableCore::handle_write_done`].
@@ -200,7 +200,7 @@ pub struct Stats {
 }
 
 /// One queued write request. The callback stays with the driver: only whether there is one.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Request<C> {
     chunk: C,
     len: u64,
@@ -212,7 +212,7 @@ struct Request<C> {
 }
 
 /// Deferred work: Node's `process.nextTick` callbacks of the writable side.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 enum Task<E> {
     /// `afterWrite` / `afterWriteTick`: drain check, `count` callbacks, then the tail. `cbs` is how
     /// many driver callbacks one unit of `count` stands for (0 for Node's `nop`). `info` marks
@@ -244,7 +244,7 @@ enum Task<E> {
 }
 
 /// A continuation: what Node does after a call into user code returns.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 enum Step<C, E> {
     /// A ready output.
     Out(Output<C, E>),
@@ -336,7 +336,7 @@ const LONE_FLUSH: u32 = 1 << 20;
 /// * [`poll`](Self::poll), which yields what to do next. After every command or input the
 ///   driver must poll until `None` (except while it is already inside its poll loop, in which
 ///   case that loop picks the new outputs up next).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct WritableCore<C, E> {
     opts: Options,
     flags: u32,
@@ -556,6 +556,57 @@ impl<C, E: StreamError> WritableCore<C, E> {
             self.schedule(Task::OneOff(Err(err.clone())));
         }
         self.error_or_destroy(err, true);
+    }
+
+    /// The driver's hottest path in one call: [`handle_sync_write_done`](Self::handle_sync_write_done)
+    /// first when `previous_done` (the previous write completed inside its sink call and the
+    /// driver held that back, see [`sync_completion_is_silent`](Self::sync_completion_is_silent)),
+    /// then [`write`](Self::write), then, for a dispatch, `sync_completion_is_silent()`. Returns
+    /// the write's status and that flag. The result is exactly that of the three calls; the
+    /// steady state of a sink that completes each write inside its call, with no callback,
+    /// takes a short path that only moves the counters.
+    pub fn write_folding(&mut self, chunk: C, len: u64, cb: Callback, previous_done: bool) -> (WriteStatus<C>, bool) {
+        if previous_done && cb == Callback::None && self.in_steady_fold() {
+            // handle_sync_write_done() of a write with no callback and nothing behind it: no
+            // output and no tick; then write() dispatches at once (nothing is buffered, corked,
+            // ending or errored), and its own completion would be silent on the same terms.
+            let done = self.write_len;
+            let after = self.length.saturating_sub(done);
+            self.insert_at = 0;
+            self.length = after.saturating_add(len);
+            self.write_len = len;
+            self.write_first = self.next_ord;
+            self.write_chain = None;
+            let stats = &mut self.stats;
+            stats.chunks_written += 1;
+            stats.units_written = stats.units_written.saturating_add(done);
+            stats.chunks_accepted += 1;
+            stats.units_accepted = stats.units_accepted.saturating_add(len);
+            stats.sink_calls += 1;
+            stats.peak_length = stats.peak_length.max(self.length);
+            let silent = after < self.opts.high_water_mark || after == 0;
+            return (WriteStatus::Dispatch(chunk), silent);
+        }
+        if previous_done {
+            self.handle_sync_write_done();
+        }
+        let status = self.write(chunk, len, cb);
+        let silent = matches!(status, WriteStatus::Dispatch(_)) && self.sync_completion_is_silent();
+        (status, silent)
+    }
+
+    /// A write with no callback is in flight, completed inside its sink call (still `SYNC`),
+    /// alone (not a batch, nothing buffered), in byte mode, on a stream that is constructed,
+    /// uncorked, not ending, destroyed or errored, and owes no `'drain'`.
+    fn in_steady_fold(&self) -> bool {
+        const MASK: u32 = WRITING | SYNC | EXPECT_WRITE_CB | FROM_BUFFER | ENDING | DESTROYED | CONSTRUCTED | NEED_DRAIN;
+        self.flags & MASK == WRITING | SYNC | EXPECT_WRITE_CB | CONSTRUCTED
+            && self.write_cbs == 0
+            && self.write_chunks == 1
+            && self.corked == 0
+            && self.buffered.is_empty()
+            && self.errored.is_none()
+            && !self.opts.object_mode
     }
 
     /// Count `len` units that a queue outside the core has accepted and will hand over later

@@ -277,7 +277,7 @@ macro_rules! ensure {
 
 impl Checker {
     pub fn new(setup: Setup) -> Self {
-        let sim = Sim::new(setup.options(), setup.mode());
+        let sim = Sim::new_folding(setup.options(), setup.mode());
         let mut c = Checker {
             sim,
             setup,
@@ -371,7 +371,7 @@ impl Checker {
         if cb {
             self.last_group = Some(group);
         }
-        let core = &self.sim.core;
+        let core = self.sim.state();
         let rejected = if core.ended() {
             Some(ErrorCode::WriteAfterEnd)
         } else if core.destroyed() {
@@ -394,15 +394,15 @@ impl Checker {
     /// Run one command and check everything it produced.
     pub fn step(&mut self, cmd: Cmd) -> Check {
         self.history.push(cmd);
-        let destroyed_before = self.sim.core.destroyed();
-        let ended_before = self.sim.core.ended();
-        let accepted_before = self.sim.core.stats().chunks_accepted;
+        let destroyed_before = self.sim.state().destroyed();
+        let ended_before = self.sim.state().ended();
+        let accepted_before = self.sim.state().stats().chunks_accepted;
         match cmd {
             Cmd::Write { len, cb, same } => {
                 let (id, rejected) = self.add_write(len, cb, same);
                 let (sim_id, ret) = self.sim.write_with(u64::from(len), cb, same);
                 ensure!(self, sim_id == id, "write id {sim_id} != model id {id}");
-                let accepted = self.sim.core.stats().chunks_accepted - accepted_before;
+                let accepted = self.sim.state().stats().chunks_accepted - accepted_before;
                 ensure!(self, accepted == u64::from(!rejected), "write {id}: refused={rejected} expected, core accepted {accepted}");
                 self.process_log(destroyed_before, ended_before)?;
                 if rejected {
@@ -417,7 +417,7 @@ impl Checker {
                     Some(len) => self.add_write(len, false, false).1,
                     None => false,
                 };
-                let core = &self.sim.core;
+                let core = self.sim.state();
                 let may_hang = core.destroyed() && core.errored().is_none() && !core.ended() && !chunk_rejected;
                 let late = core.destroyed();
                 self.ends.push(EndRec { calls: 0, may_hang, late });
@@ -426,7 +426,7 @@ impl Checker {
                 let completes_inline = self.armed.is_some() || self.setup.sync;
                 let first = self.sim.log.len();
                 self.sim.end(chunk.map(u64::from));
-                if self.sim.core.destroyed() {
+                if self.sim.state().destroyed() {
                     // Destroyed before or by this call (a refused chunk destroys): Node reports to
                     // its callback on a tick queued after the one that will emit 'close'.
                     if let Some(e) = self.ends.last_mut() {
@@ -446,8 +446,8 @@ impl Checker {
                     }
                 }
                 self.process_log(destroyed_before, ended_before)?;
-                if !chunk_rejected && self.sim.core.errored().is_none() {
-                    ensure!(self, self.sim.core.ended(), "end() on an unerrored stream did not set ended");
+                if !chunk_rejected && self.sim.state().errored().is_none() {
+                    ensure!(self, self.sim.state().ended(), "end() on an unerrored stream did not set ended");
                 }
             }
             Cmd::Cork => {
@@ -496,7 +496,7 @@ impl Checker {
             }
             Cmd::Spurious => {
                 // Only a genuine second call: with a write at the sink it would be its completion.
-                if !self.sim.core.writing() && self.sim.pending() != Pending::Write {
+                if !self.sim.state().writing() && self.sim.pending() != Pending::Write {
                     self.spurious = true;
                     self.sim.spurious_write_done();
                     self.process_log(destroyed_before, ended_before)?;
@@ -520,7 +520,7 @@ impl Checker {
         if !below {
             self.need_drain = true;
         }
-        let core = &self.sim.core;
+        let core = self.sim.state();
         let expected = below && !core.destroyed() && core.errored().is_none();
         ensure!(self, ret == expected, "write {id} returned {ret}, model expects {expected} (length {l}, hwm {})", self.setup.hwm);
         Ok(())
@@ -547,7 +547,7 @@ impl Checker {
                 Log::SinkWrite(id) => self.on_sink_write(vec![id], false, destroyed_before)?,
                 Log::SinkWritev(ids) => self.on_sink_write(ids, true, destroyed_before)?,
                 Log::Discard(count) => {
-                    let core = &self.sim.core;
+                    let core = self.sim.state();
                     ensure!(self, core.destroyed() || core.errored().is_some(), "discard of {count} on a live stream");
                     ensure!(self, count as usize <= self.queue.len(), "discard of {count}, model buffers {}", self.queue.len());
                     for _ in 0..count {
@@ -559,7 +559,7 @@ impl Checker {
                 Log::SinkFinal => {
                     ensure!(self, self.setup.has_final, "final called without one");
                     ensure!(self, self.final_calls == 0, "final called twice");
-                    ensure!(self, self.sim.core.ended(), "final before end()");
+                    ensure!(self, self.sim.state().ended(), "final before end()");
                     ensure!(self, self.queue.is_empty() && self.inflight.is_none(), "final with writes outstanding");
                     ensure!(self, !destroyed_before, "final after destroy");
                     ensure!(self, !self.setup.has_construct || self.construct_done, "final before construct completed");
@@ -577,7 +577,7 @@ impl Checker {
                 }
                 Log::SinkDestroy(_) => {
                     ensure!(self, self.destroy_calls == 0, "sink destroy called twice");
-                    ensure!(self, self.sim.core.destroyed(), "sink destroy before destroyed");
+                    ensure!(self, self.sim.state().destroyed(), "sink destroy before destroyed");
                     ensure!(self, !self.setup.has_construct || self.construct_done, "sink destroy before construct completed");
                     self.destroy_calls += 1;
                 }
@@ -586,7 +586,7 @@ impl Checker {
                         return Err(self.fail_msg(format!("callback of unknown write {id}")));
                     };
                     ensure!(self, w.cb, "callback of write {id}, which had none");
-                    let errored = self.sim.core.errored().cloned();
+                    let errored = self.sim.state().errored().cloned();
                     let fits = |st: &WState| match (st, &r) {
                         (WState::Rejected(code), Err(SimError::Code(c))) => c == code,
                         (WState::Done(expected), r) => expected == r,
@@ -635,7 +635,7 @@ impl Checker {
                         }
                         Event::Prefinish => {
                             ensure!(self, self.prefinish == 0, "'prefinish' twice");
-                            ensure!(self, self.sim.core.ended(), "'prefinish' before end()");
+                            ensure!(self, self.sim.state().ended(), "'prefinish' before end()");
                             ensure!(self, !self.setup.has_final || self.final_ok, "'prefinish' before final succeeded");
                             ensure!(self, self.error == 0, "'prefinish' after 'error'");
                             ensure!(self, self.queue.is_empty() && self.inflight.is_none(), "'prefinish' with writes outstanding");
@@ -659,7 +659,7 @@ impl Checker {
                         }
                         Event::Close => {
                             ensure!(self, self.setup.emit_close, "'close' with emitClose false");
-                            ensure!(self, self.sim.core.destroyed(), "'close' before destroy");
+                            ensure!(self, self.sim.state().destroyed(), "'close' before destroy");
                             self.close += 1;
                             self.inflight_at_close = self.inflight.clone().unwrap_or_default();
                         }
@@ -702,7 +702,7 @@ impl Checker {
     /// Invariants of the state after a command.
     fn check_state(&mut self) -> Check {
         // Writes leave the buffer only to the sink or through an announced discard.
-        let core = &self.sim.core;
+        let core = self.sim.state();
         ensure!(self, core.buffered_count() == self.queue.len(), "core buffers {} writes, model {}", core.buffered_count(), self.queue.len());
         let l = self.model_length();
         ensure!(self, core.length() == l, "length {} != model {l}", core.length());
@@ -744,7 +744,7 @@ impl Checker {
     /// Complete everything, then check what must have happened by now.
     pub fn settle_and_check(&mut self) -> Check {
         self.settle_steps()?;
-        let core = &self.sim.core;
+        let core = self.sim.state();
         ensure!(self, core.pending_ticks() == 0, "core holds ticks the driver was never asked for");
         ensure!(self, !core.has_output(), "outputs pending after settle");
         if core.destroyed() {
@@ -772,7 +772,7 @@ impl Checker {
                 }
             }
         }
-        let core = &self.sim.core;
+        let core = self.sim.state();
         if !core.destroyed() && core.errored().is_none() {
             if !core.ended() && core.length() == 0 {
                 ensure!(self, !core.need_drain(), "'drain' owed but never emitted");
@@ -788,11 +788,11 @@ impl Checker {
     /// callback was called exactly once.
     pub fn finish(&mut self) -> Check {
         self.settle_and_check()?;
-        if !self.sim.core.destroyed() {
+        if !self.sim.state().destroyed() {
             self.step(Cmd::Destroy { err: false })?;
             self.settle_and_check()?;
         }
-        let core = &self.sim.core;
+        let core = self.sim.state();
         ensure!(self, core.length() == 0 && core.buffered_count() == 0, "length {} after destroy + settle", core.length());
         for (id, w) in self.writes.iter().enumerate() {
             ensure!(self, !matches!(w.state, WState::Queued | WState::InFlight), "write {id} still {:?} at the end", w.state);
