@@ -17,28 +17,44 @@
 //!
 //! [`SinkError`]: crate::sinks::SinkError
 
+#[cfg(feature = "memory")]
 use js_sys::Reflect;
+#[cfg(any(feature = "memory", feature = "counting"))]
 use wasm_bindgen::prelude::*;
 
+#[cfg(any(feature = "memory", feature = "counting"))]
 use crate::export_sink;
+#[cfg(feature = "memory")]
 use crate::sinks::js::{out_of_range, type_error};
-use crate::sinks::{CountingSink, MemorySink};
+#[cfg(feature = "counting")]
+use crate::sinks::CountingSink;
+#[cfg(feature = "memory")]
+use crate::sinks::MemorySink;
 
+// One Cargo feature per sink (see Cargo.toml).
+#[cfg(feature = "batch")]
 #[path = "sinks_batch.rs"]
 mod batch;
+#[cfg(feature = "compress")]
 #[path = "sinks_compress.rs"]
 mod compress;
+#[cfg(feature = "digest")]
 #[path = "sinks_digest.rs"]
 mod digest;
+#[cfg(feature = "fanout")]
 #[path = "sinks_fanout.rs"]
 mod fanout;
+#[cfg(feature = "ndjson")]
 #[path = "sinks_ndjson.rs"]
 mod ndjson;
+#[cfg(feature = "throttle")]
 #[path = "sinks_throttle.rs"]
 mod throttle;
+#[cfg(feature = "websocket")]
 #[path = "sinks_websocket.rs"]
 mod websocket;
 
+#[cfg(feature = "memory")]
 /// Reads the optional `limit` of `new MemorySink({ limit })`.
 ///
 /// `undefined`, `null` and `Infinity` mean no limit; otherwise the limit must be a non-negative
@@ -73,11 +89,13 @@ fn read_limit(options: &JsValue) -> Result<Option<usize>, JsValue> {
     Ok(Some(n as usize))
 }
 
+#[cfg(feature = "memory")]
 export_sink! {
     /// `MemorySink`: collects every byte in wasm memory; read the result after `'finish'`.
     pub struct JsMemorySink(MemorySink) as MemorySink;
 }
 
+#[cfg(feature = "memory")]
 #[wasm_bindgen(js_class = MemorySink)]
 impl JsMemorySink {
     /// `new MemorySink({ limit })`; `limit` (bytes) is optional.
@@ -113,11 +131,13 @@ impl JsMemorySink {
     }
 }
 
+#[cfg(feature = "counting")]
 export_sink! {
     /// `CountingSink`: counts bytes and chunks and discards them.
     pub struct JsCountingSink(CountingSink) as CountingSink;
 }
 
+#[cfg(feature = "counting")]
 #[wasm_bindgen(js_class = CountingSink)]
 impl JsCountingSink {
     /// `new CountingSink()`.
@@ -140,7 +160,7 @@ impl JsCountingSink {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "memory", feature = "counting"))]
 mod tests {
     use super::*;
     use crate::sinks::js::{Completion, JsSink, Target};

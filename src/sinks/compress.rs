@@ -13,10 +13,10 @@ use miniz_oxide::deflate::core::{
     compress_to_output, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
 };
 
+/// Error code of an invalid compression level (as Node's `zlib` uses it).
+pub use super::ERR_OUT_OF_RANGE;
 use super::{Sink, SinkError};
 
-/// Error code of an invalid compression level (as Node's `zlib` uses it).
-pub const ERR_OUT_OF_RANGE: &str = "ERR_OUT_OF_RANGE";
 /// Error code of a write after the compressed stream was finished, or of an encoder failure.
 pub const ERR_COMPRESSION: &str = "ERR_COMPRESSION";
 

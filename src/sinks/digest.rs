@@ -3,10 +3,7 @@
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
 
-use super::{Sink, SinkError};
-
-/// Error code of an algorithm name that is not supported (as Node's `crypto` uses it).
-pub const ERR_INVALID_ARG_VALUE: &str = "ERR_INVALID_ARG_VALUE";
+use super::{Sink, SinkError, ERR_INVALID_ARG_VALUE};
 
 /// The hash algorithms a [`DigestSink`] computes (RustCrypto's `sha1` and `sha2` crates).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -60,7 +60,7 @@ impl<S: Sink> Sink for FanOutSink<S> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "memory"))]
 mod tests {
     use super::*;
     use crate::sinks::{MemorySink, ERR_SINK_LIMIT};

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../../scripts/chromium.mjs';
 import { startStaticServer } from '../../scripts/serve.mjs';
+import { watchProblems } from './browser-page.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -24,20 +25,9 @@ let server;
 let page;
 const problems = [];
 
-function watch(p) {
-  p.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console.${msg.type()}: ${msg.text()}`);
-  });
-  p.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  p.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
-  p.on('response', (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()} for ${res.url()}`);
-  });
-}
-
 async function open(viewport, deviceScaleFactor = 1) {
   const p = await browser.newPage({ viewport, deviceScaleFactor });
-  watch(p);
+  watchProblems(p, { problems });
   // The chart's CSS content width (its box minus the border), for the devicePixelRatio checks.
   await p.addInitScript(() => {
     window.contentWidth = (el) => {

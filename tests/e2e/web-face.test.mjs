@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../../scripts/chromium.mjs';
 import { startStaticServer } from '../../scripts/serve.mjs';
+import { watchProblems, gotoReady } from './browser-page.mjs';
 import { scenarios, dataBytes, todoFor } from '../shared/web-scenarios.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -26,7 +27,7 @@ let page;
 let server;
 let dataDir;
 /** Console errors/warnings, page errors and failed requests since the last (re)load. */
-let problems = [];
+let problems;
 
 before(async () => {
   assert.ok(fs.existsSync(path.join(root, 'pkg', 'browser.js')), 'pkg/ is not built: run `make pkg` first');
@@ -42,20 +43,11 @@ before(async () => {
   });
   browser = await launchChromium();
   page = await browser.newPage();
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console.${msg.type()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => {
-    const errorText = req.failure()?.errorText;
-    // Chromium reports a fetch body consumed through pipeTo as net::ERR_ABORTED once the pipe
-    // releases the reader, even into a plain JS WritableStream and with every byte delivered
-    // (the scenario checks the bytes), so that one is not a problem.
-    if (req.url().endsWith('/data/data.bin') && errorText === 'net::ERR_ABORTED') return;
-    problems.push(`request failed: ${req.url()} ${errorText}`);
-  });
-  page.on('response', (res) => {
-    if (res.status() >= 400) problems.push(`HTTP ${res.status()} for ${res.url()}`);
+  // Chromium reports a fetch body consumed through pipeTo as net::ERR_ABORTED once the pipe
+  // releases the reader, even into a plain JS WritableStream and with every byte delivered
+  // (the scenario checks the bytes), so that one is not a problem.
+  problems = watchProblems(page, {
+    ignoreRequestFailure: (req, errorText) => req.url().endsWith('/data/data.bin') && errorText === 'net::ERR_ABORTED',
   });
 });
 
@@ -67,13 +59,8 @@ after(async () => {
 
 /** (Re)loads the scenario page: a fresh document, package and wasm instance for each scenario. */
 async function loadPage() {
-  problems = [];
-  await page.goto(server.url, { waitUntil: 'load' });
-  try {
-    await page.waitForSelector('body[data-status="ready"]', { state: 'attached', timeout: 20_000 });
-  } catch (err) {
-    throw new Error(`the scenario page never became ready (${err.message})\n${problems.join('\n')}`);
-  }
+  problems.splice(0);
+  await gotoReady(page, server.url, problems);
 }
 
 test('the page loads /pkg/browser.js and lists the same scenarios as Node', async () => {

@@ -1,62 +1,11 @@
-// Shared helpers for the sink tests: run chunks through either face into a sink object.
-import { once } from 'node:events';
-import { Writable, createWritableStream } from '../../../pkg/node.mjs';
+// Shared helpers for the sink tests in Node: the two faces and the chunk makers of
+// tests/shared/sink-faces.mjs (which the Chromium tests use too) over pkg/node.mjs, plus
+// Node-only helpers.
+import * as api from '../../../pkg/node.mjs';
+import { sinkFaces } from '../../shared/sink-faces.mjs';
 
-/** Writes `chunks` through `new Writable({ sink })`, honouring 'drain', then ends it. */
-export async function viaWritable(sink, chunks, options = {}) {
-  const w = new Writable({ ...options, sink });
-  const failed = once(w, 'error').then(([err]) => { throw err; });
-  const finished = once(w, 'finish');
-  for (const chunk of chunks) {
-    if (!w.write(chunk)) await Promise.race([once(w, 'drain'), failed]);
-  }
-  w.end();
-  await Promise.race([finished, failed]);
-  return w;
-}
-
-/** Writes `chunks` through `createWritableStream(sink)`, awaiting `writer.ready`, then closes it. */
-export async function viaWebStream(sink, chunks, options = {}) {
-  const stream = createWritableStream(sink, options);
-  const writer = stream.getWriter();
-  // The error a failing sink gave the stream: depending on when it arrives, writer.ready,
-  // a write or close() reports it (close() on an already errored stream rejects with a
-  // TypeError, per the Streams Standard), so report the sink's own error.
-  let sinkError;
-  for (const chunk of chunks) {
-    await writer.ready;
-    writer.write(chunk).catch((err) => {
-      sinkError ??= err;
-    });
-  }
-  try {
-    await writer.close();
-  } catch (err) {
-    throw sinkError ?? err;
-  }
-  return stream;
-}
-
-/** Both faces, for `for (const [face, run] of faces) test(...)`. */
-export const faces = [
-  ['new Writable({ sink })', viaWritable],
-  ['createWritableStream(sink)', viaWebStream],
-];
-
-/** `count` chunks of `size` bytes with varied contents (deterministic). */
-export function makeChunks(count, size, seed = 1) {
-  const chunks = [];
-  let x = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    const c = new Uint8Array(size);
-    for (let j = 0; j < size; j++) {
-      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-      c[j] = (x >>> 16) & 0xff;
-    }
-    chunks.push(c);
-  }
-  return chunks;
-}
+export { makeChunks } from '../../shared/sink-faces.mjs';
+export const { viaWritable, viaWebStream, faces } = sinkFaces(api);
 
 /** Compressible text chunks (repetitive with variation). */
 export function textChunks(count, size) {

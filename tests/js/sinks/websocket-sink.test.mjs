@@ -1,41 +1,14 @@
 // WebSocketSink in Node, with the `ws` package's client as the socket against a `ws` server on
 // 127.0.0.1 started here: chunks arrive in order as messages; bufferedAmount becomes real
 // backpressure (a paused reader holds the producer back); a socket that closes errors the stream.
-// (Node 20 has no global WebSocket; a headless-Chromium run against the browser's WebSocket is
-// still to come.)
+// (Node 20 has no global WebSocket; tests/e2e/sinks.test.mjs runs the browser's WebSocket.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { WebSocketServer, WebSocket } from 'ws';
+import { WebSocket } from 'ws';
 import { Writable, WebSocketSink } from '../../../pkg/node.mjs';
 import { faces, makeChunks } from './helpers.mjs';
-
-/** A server on 127.0.0.1 that records the messages of its first connection. */
-async function startServer() {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await once(server, 'listening');
-  const messages = [];
-  const connected = new Promise((resolve) => {
-    server.once('connection', (conn) => {
-      conn.on('message', (data, isBinary) => messages.push({ data: Buffer.from(data), isBinary }));
-      resolve(conn);
-    });
-  });
-  const url = `ws://127.0.0.1:${server.address().port}`;
-  const close = () => new Promise((resolve) => {
-    for (const c of server.clients) c.terminate();
-    server.close(() => resolve());
-  });
-  return { url, messages, connected, close };
-}
-
-async function waitFor(cond, ms = 5000) {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+import { startWsServer as startServer, waitFor } from '../../shared/ws-server.mjs';
 
 for (const [face, run] of faces) {
   test(`chunks arrive in order as messages (writes start before the socket is open) via ${face}`, async () => {
