@@ -572,6 +572,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
             // ending or errored), and its own completion would be silent on the same terms.
             let done = self.write_len;
             let after = self.length.saturating_sub(done);
+            let len = self.size_of(len);
             self.insert_at = 0;
             self.length = after.saturating_add(len);
             self.write_len = len;
@@ -596,8 +597,9 @@ impl<C, E: StreamError> WritableCore<C, E> {
     }
 
     /// A write with no callback is in flight, completed inside its sink call (still `SYNC`),
-    /// alone (not a batch, nothing buffered), in byte mode, on a stream that is constructed,
-    /// uncorked, not ending, destroyed or errored, and owes no `'drain'`.
+    /// alone (not a batch, nothing buffered), in byte mode or with a tick already pending, on
+    /// a stream that is constructed, uncorked, not ending, destroyed or errored, and owes no
+    /// `'drain'`.
     fn in_steady_fold(&self) -> bool {
         const MASK: u32 = WRITING | SYNC | EXPECT_WRITE_CB | FROM_BUFFER | ENDING | DESTROYED | CONSTRUCTED | NEED_DRAIN;
         self.flags & MASK == WRITING | SYNC | EXPECT_WRITE_CB | CONSTRUCTED
@@ -606,7 +608,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
             && self.corked == 0
             && self.buffered.is_empty()
             && self.errored.is_none()
-            && !self.opts.object_mode
+            && (!self.opts.object_mode || self.has(AFTER_WRITE_PENDING))
     }
 
     /// Count `len` units that a queue outside the core has accepted and will hand over later
@@ -663,7 +665,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
 
     /// Whether the write just dispatched ([`WriteStatus::Dispatch`]) would, on a successful
     /// synchronous completion, produce no output at all and make `write()` return true: no
-    /// callback, nothing buffered, no tick (no drain owed, not object mode), not ending.
+    /// callback, nothing buffered, no tick (one already pending, or no drain owed and not
+    /// object mode), not ending.
     ///
     /// A driver may then answer `write()` with `true` at once and report that completion
     /// later — with [`handle_write_done`](Self::handle_write_done) then
@@ -672,11 +675,13 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// hottest path (a sink that completes inside its call).
     pub fn sync_completion_is_silent(&self) -> bool {
         let after = self.length.saturating_sub(self.write_len);
+        // With a tick already pending (AFTER_WRITE_PENDING) a callback-less completion takes no
+        // tick of its own, whatever it owes: the pending tick does the rest.
+        let no_tick = self.has(AFTER_WRITE_PENDING) || !self.opts.object_mode && !(self.has(NEED_DRAIN) && after == 0);
         self.flags & (WRITING | SYNC | EXPECT_WRITE_CB) == WRITING | SYNC | EXPECT_WRITE_CB
             && self.write_cbs == 0
             && self.buffered.is_empty()
-            && !self.opts.object_mode
-            && !(self.has(NEED_DRAIN) && after == 0)
+            && no_tick
             && self.flags & (ENDING | DESTROYED) == 0
             && self.errored.is_none()
             && (after < self.opts.high_water_mark || after == 0)
