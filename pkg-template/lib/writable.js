@@ -38,6 +38,9 @@ const kInDispatch = Symbol('kInDispatch');
 const kPending = Symbol('kPending');
 const kSyncErr = Symbol('kSyncErr');
 const kUses = Symbol('kUses');
+const kLease = Symbol('kLease');
+const kLeaseLens = Symbol('kLeaseLens');
+const kLeaseCount = Symbol('kLeaseCount');
 const kLastCb = Symbol('kLastCb');
 const kDecodeStrings = Symbol('kDecodeStrings');
 const kDefaultEncoding = Symbol('kDefaultEncoding');
@@ -107,6 +110,8 @@ function nop() {}
 // (stream[kPending]): the core must hear of it before anything else.
 /** The write completed inside its sink call, which returned, and the core said that was silent. */
 const FOLDED = 1;
+/** stream[kLease] when the face holds no cork budget (see `cork()`). */
+const NO_LEASE = -1;
 /** The sink completed the write it is being called with, inside that call (not yet returned). */
 const SYNC_OK = 2;
 /** The same, failing with stream[kSyncErr]. */
@@ -119,9 +124,24 @@ const SYNC_ERR = 3;
 function coreOf(stream) {
   const core = stream[kCore];
   stream[kUses]++;
+  if (stream[kLease] !== NO_LEASE) endLease(stream);
   const pending = stream[kPending];
   if (pending !== 0) reportPending(stream, core, pending);
   return core;
+}
+
+/**
+ * Hand the writes accepted within the cork budget to the core (one call for the lot) and give
+ * the budget up: every use of the core ends it.
+ */
+function endLease(stream) {
+  stream[kLease] = NO_LEASE;
+  const n = stream[kLeaseCount];
+  if (n !== 0) {
+    stream[kLeaseCount] = 0;
+    // Writes within the budget are buffered and return true: nothing for the poll loop.
+    stream[kCore].writeBufferedBatch(stream[kLeaseLens].subarray(0, n));
+  }
 }
 
 function reportPending(stream, core, pending) {
@@ -201,8 +221,16 @@ export class Writable extends EventEmitter {
     // Uses of the core (see coreOf): a write's completion may be folded only if nothing used
     // the core during its sink call.
     this[kUses] = 0;
+    // While corked, the core names a budget of units of callback-less writes that will each be
+    // buffered and return true; the face accepts those without a call each (their lengths wait
+    // in kLeaseLens) and hands them over with its next call into the core (endLease).
+    this[kLease] = NO_LEASE;
+    this[kLeaseLens] = new Float64Array(16);
+    this[kLeaseCount] = 0;
     this[kOnWrite] = (err) => {
       if (this[kInDispatch] && this[kPending] === 0) {
+        // Writes accepted on the cork budget came first: the core hears of them first.
+        if (this[kLease] !== NO_LEASE) endLease(this);
         if (err) {
           this[kPending] = SYNC_ERR;
           this[kSyncErr] = err;
@@ -278,7 +306,8 @@ export class Writable extends EventEmitter {
   }
 
   cork() {
-    coreOf(this).cork();
+    const budget = coreOf(this).cork();
+    if (budget > 0) this[kLease] = budget;
   }
 
   uncork() {
@@ -425,13 +454,31 @@ function writeChunk(stream, chunk, encoding, cb, reserved) {
     chunk = normalized.chunk;
     encoding = normalized.encoding;
   }
+  if (cb === null && len <= stream[kLease] && reserved === 0) return leaseWrite(stream, chunk, encoding, len);
   const r = coreWrite(stream, len, cb, reserved);
   if ((r & 3) !== W_DISPATCH) return writeNotDispatched(stream, chunk, encoding, cb, r);
   return dispatchWrite(stream, chunk, encoding, cb, r);
 }
 
+/** A callback-less write while corked, within the budget the core named: buffered, true. */
+function leaseWrite(stream, chunk, encoding, len) {
+  stream[kLease] -= len;
+  let lens = stream[kLeaseLens];
+  const n = stream[kLeaseCount];
+  if (n === lens.length) {
+    const grown = new Float64Array(n * 2);
+    grown.set(lens);
+    stream[kLeaseLens] = lens = grown;
+  }
+  lens[n] = len;
+  stream[kLeaseCount] = n + 1;
+  stream[kChunks].push({ chunk, encoding });
+  return true;
+}
+
 /** The core's `write()`; reports a folded completion of the previous write with it. */
 function coreWrite(stream, len, cb, reserved) {
+  if (stream[kLease] !== NO_LEASE) endLease(stream);
   let flags = reserved;
   const pending = stream[kPending];
   if (pending !== 0) {

@@ -188,9 +188,19 @@ impl WasmCore {
         self.output_flag()
     }
 
-    /// `cork()`.
-    pub fn cork(&mut self) {
+    /// `cork()`. Returns the units of callback-less writes the face may then accept without a
+    /// call each, until its next call into the core (see `WritableCore::corked_write_budget`).
+    pub fn cork(&mut self) -> f64 {
         self.core.cork();
+        self.core.corked_write_budget() as f64
+    }
+
+    /// The writes the face accepted within the budget, by length, in order. Returns
+    /// `HAS_OUTPUT`.
+    #[wasm_bindgen(js_name = writeBufferedBatch)]
+    pub fn write_buffered_batch(&mut self, lens: &[f64]) -> u32 {
+        self.core.write_buffered_batch(lens.iter().map(|&len| ((), len as u64)));
+        self.output_flag()
     }
 
     /// `uncork()`; returns `HAS_OUTPUT` when the face must poll.

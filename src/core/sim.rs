@@ -115,11 +115,18 @@ pub struct Sim {
     sizes: Vec<u64>,
     destroy_err: Option<SimError>,
     fail_next: Option<SimError>,
-    /// Fold like the JS face: a write the sink completes inside its call, whose completion the
-    /// core says is silent, returns `true` at once and its completion is reported with the next
-    /// write ([`WritableCore::write_folding`]) or before any other use of the core.
+    /// Save calls like the JS face: a write the sink completes inside its call, whose
+    /// completion the core says is silent, returns `true` at once and its completion is
+    /// reported with the next write ([`WritableCore::write_folding`]) or before any other use of
+    /// the core; and while corked, callback-less writes within the core's budget
+    /// ([`WritableCore::corked_write_budget`]) return `true` at once and reach the core
+    /// together ([`WritableCore::write_buffered_batch`]) before any other use of it.
     pub fold: bool,
     folded: bool,
+    /// The cork budget left, while one is held.
+    lease: Option<u64>,
+    /// Writes accepted on the cork budget, not yet handed to the core.
+    leased: Vec<(u32, u64)>,
 }
 
 impl Sim {
@@ -144,6 +151,8 @@ impl Sim {
             fail_next: None,
             fold: false,
             folded: false,
+            lease: None,
+            leased: Vec::new(),
         };
         sim.drain();
         sim
@@ -160,16 +169,24 @@ impl Sim {
     /// copy, so reading does not change what the next write does). Read state through this when
     /// folding.
     pub fn state(&self) -> Cow<'_, WritableCore<u32, SimError>> {
-        if self.folded {
+        if self.folded || !self.leased.is_empty() {
             let mut core = self.core.clone();
-            core.handle_sync_write_done();
+            core.write_buffered_batch(self.leased.iter().copied());
+            if self.folded {
+                core.handle_sync_write_done();
+            }
             Cow::Owned(core)
         } else {
             Cow::Borrowed(&self.core)
         }
     }
 
+    /// Before any use of the core but a write: report what the face would have held back.
     fn unfold(&mut self) {
+        self.lease = None;
+        if !self.leased.is_empty() {
+            self.core.write_buffered_batch(std::mem::take(&mut self.leased));
+        }
         if self.folded {
             self.folded = false;
             self.core.handle_sync_write_done();
@@ -194,6 +211,15 @@ impl Sim {
         };
         if with_cb {
             self.last_cb = Some(id);
+        }
+        if let Some(budget) = self.lease {
+            let units = if self.core.object_mode() { 1 } else { len };
+            if !with_cb && units <= budget {
+                self.lease = Some(budget - units);
+                self.leased.push((id, len));
+                return (id, true);
+            }
+            self.unfold();
         }
         let previous_done = std::mem::take(&mut self.folded);
         let (status, silent) = self.core.write_folding(id, len, cb, previous_done);
@@ -275,6 +301,10 @@ impl Sim {
         self.unfold();
         self.core.cork();
         self.drain();
+        let budget = self.core.corked_write_budget();
+        if self.fold && budget > 0 {
+            self.lease = Some(budget);
+        }
     }
 
     /// `uncork()`.

@@ -697,6 +697,64 @@ impl<C, E: StreamError> WritableCore<C, E> {
         self.corked = self.corked.saturating_add(1);
     }
 
+    /// While corked: how many units of callback-less writes would each be buffered and make
+    /// `write()` return true (`length` stays below the highWaterMark), so a driver may accept
+    /// them without a call each and hand them over later with
+    /// [`write_buffered_batch`](Self::write_buffered_batch), before any other call into the
+    /// core. 0 when not corked, ending, destroyed, errored or at the highWaterMark.
+    pub fn corked_write_budget(&self) -> u64 {
+        if self.corked == 0 || self.flags & (ENDING | DESTROYED) != 0 || self.errored.is_some() {
+            return 0;
+        }
+        self.opts.high_water_mark.saturating_sub(self.length).saturating_sub(1)
+    }
+
+    /// Callback-less writes the driver accepted within a [`corked_write_budget`](Self::corked_write_budget),
+    /// in order: each is `write(chunk, len, Callback::None)`. Returns whether every one was
+    /// buffered with `true`, as the budget promised (a driver that kept to it always gets true).
+    pub fn write_buffered_batch(&mut self, writes: impl IntoIterator<Item = (C, u64)>) -> bool {
+        let mut writes = writes.into_iter();
+        if self.corked_write_budget() > 0 {
+            // Within the budget nothing but counters and the buffer moves: write() of each
+            // would buffer it (corked), add its units, and return true (length stays below the
+            // highWaterMark). Done in one pass while the running total stays within the budget.
+            let budget = self.corked_write_budget();
+            self.begin();
+            let (ord, chain) = (self.next_ord, self.cb_chain);
+            let (mut total, mut accepted) = (0u64, 0u64);
+            for (chunk, len) in writes.by_ref() {
+                let units = self.size_of(len);
+                if total.saturating_add(units) > budget {
+                    // Over the budget (a driver that kept to it never gets here): this write
+                    // and the rest go through write() itself.
+                    self.account_buffered_batch(total, accepted);
+                    let first = matches!(self.write(chunk, len, Callback::None), WriteStatus::Buffered(true));
+                    return first & self.write_buffered_batch(writes);
+                }
+                total += units;
+                accepted = accepted.saturating_add(len);
+                self.pending_cb += 1;
+                self.stats.chunks_accepted += 1;
+                self.buffered.push_back(Request { chunk, len: units, cb: Callback::None, chain, ord });
+            }
+            self.account_buffered_batch(total, accepted);
+            return true;
+        }
+        let mut as_promised = true;
+        for (chunk, len) in writes {
+            as_promised &= matches!(self.write(chunk, len, Callback::None), WriteStatus::Buffered(true));
+        }
+        as_promised
+    }
+
+    /// The length and counters of `total` units (`accepted` as given) just buffered by
+    /// `write_buffered_batch`.
+    fn account_buffered_batch(&mut self, total: u64, accepted: u64) {
+        self.stats.units_accepted = self.stats.units_accepted.saturating_add(accepted);
+        self.length = self.length.saturating_add(total);
+        self.stats.peak_length = self.stats.peak_length.max(self.length);
+    }
+
     /// `uncork()`: undo one `cork()`; at zero the buffer goes to the sink (one `writev` batch
     /// when the sink has one).
     pub fn uncork(&mut self) {
