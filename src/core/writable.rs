@@ -677,7 +677,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
         let after = self.length.saturating_sub(self.write_len);
         // With a tick already pending (AFTER_WRITE_PENDING) a callback-less completion takes no
         // tick of its own, whatever it owes: the pending tick does the rest.
-        let no_tick = self.has(AFTER_WRITE_PENDING) || !self.opts.object_mode && !(self.has(NEED_DRAIN) && after == 0);
+        let owes_tick = self.opts.object_mode || self.has(NEED_DRAIN) && after == 0;
+        let no_tick = self.has(AFTER_WRITE_PENDING) || !owes_tick;
         self.flags & (WRITING | SYNC | EXPECT_WRITE_CB) == WRITING | SYNC | EXPECT_WRITE_CB
             && self.write_cbs == 0
             && self.buffered.is_empty()
