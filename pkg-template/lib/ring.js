@@ -88,3 +88,69 @@ export class CallbackTable {
     this.mask = mask;
   }
 }
+
+/**
+ * The chunks the core holds in its buffer, in order: an array consumed from `head`, so a batch
+ * that is the whole buffer — what `writev` receives — is handed over as it is, with no copy (as
+ * Node does with its own buffer array).
+ */
+export class ChunkQueue {
+  constructor() {
+    this.items = [];
+    this.head = 0;
+  }
+
+  get length() {
+    return this.items.length - this.head;
+  }
+
+  push(entry) {
+    this.items.push(entry);
+  }
+
+  shift() {
+    const items = this.items;
+    if (this.head === items.length) return undefined;
+    const entry = items[this.head];
+    items[this.head++] = undefined;
+    if (this.head === items.length) this.reset();
+    else if (this.head >= 1024 && this.head * 2 >= items.length) this.compact();
+    return entry;
+  }
+
+  /** The next `n` entries as an array of their own (the queue's own array when it is all of it). */
+  take(n) {
+    const items = this.items;
+    if (this.head === 0 && n >= items.length) {
+      this.items = [];
+      return items;
+    }
+    const out = items.slice(this.head, this.head + n);
+    this.drop(out.length);
+    return out;
+  }
+
+  /** Remove up to `n` entries from the front. */
+  drop(n) {
+    const items = this.items;
+    const stop = Math.min(items.length, this.head + n);
+    for (let i = this.head; i < stop; i++) items[i] = undefined;
+    this.head = stop;
+    if (this.head === items.length) this.reset();
+    else if (this.head >= 1024 && this.head * 2 >= items.length) this.compact();
+  }
+
+  toArray() {
+    return this.items.slice(this.head);
+  }
+
+  reset() {
+    this.items = [];
+    this.head = 0;
+  }
+
+  compact() {
+    this.items = this.items.slice(this.head);
+    this.head = 0;
+  }
+}

@@ -18,7 +18,7 @@ import * as C from './codes.js';
 import { EventEmitter } from './events.js';
 import { errors } from './errors.js';
 import { encodeString, isEncoding, isSinkBytes, toBytes } from './encoding.js';
-import { CallbackTable, Ring } from './ring.js';
+import { CallbackTable, ChunkQueue, Ring } from './ring.js';
 import { isSinkObject, sinkImplementation } from './sink.js';
 import { nextTick } from './tick.js';
 
@@ -205,7 +205,7 @@ export class Writable extends EventEmitter {
     if (typeof this._construct === 'function') flags |= C.F_HAS_CONSTRUCT;
     this[kCore] = new WritableCore(hwm ?? undefined, flags);
 
-    this[kChunks] = new Ring();
+    this[kChunks] = new ChunkQueue();
     this[kWriteCbs] = new CallbackTable();
     this[kOneOff] = new Ring();
     this[kEndCbs] = [];
@@ -650,10 +650,7 @@ function runLoop(stream, op) {
           continue;
         }
         case C.O_WRITEV: {
-          const n = stream[kCore].count;
-          const entries = new Array(n);
-          const ring = stream[kChunks];
-          for (let i = 0; i < n; i++) entries[i] = ring.shift();
+          const entries = stream[kChunks].take(stream[kCore].count);
           op = polledWrite(stream, null, null, entries);
           continue;
         }
