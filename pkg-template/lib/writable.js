@@ -13,7 +13,7 @@
 // the next output themselves, and a completion inside a sink call the face is making is held
 // back (kPending) and reported with the call that says the sink call returned.
 
-import { WritableCore } from '../wasm/wasm_writable.js';
+import { WritableCore, wasmMemory } from '../wasm/wasm_writable.js';
 import * as C from './codes.js';
 import { EventEmitter } from './events.js';
 import { errors } from './errors.js';
@@ -112,6 +112,8 @@ function nop() {}
 const FOLDED = 1;
 /** stream[kLease] when the face holds no cork budget (see `cork()`). */
 const NO_LEASE = -1;
+/** stream[kLeaseLens] before the first write on a cork budget. */
+const NO_LENS = new Float64Array(0);
 /** The sink completed the write it is being called with, inside that call (not yet returned). */
 const SYNC_OK = 2;
 /** The same, failing with stream[kSyncErr]. */
@@ -140,7 +142,7 @@ function endLease(stream) {
   if (n !== 0) {
     stream[kLeaseCount] = 0;
     // Writes within the budget are buffered and return true: nothing for the poll loop.
-    stream[kCore].writeBufferedBatch(stream[kLeaseLens].subarray(0, n));
+    stream[kCore].writeBufferedBatch(n);
   }
 }
 
@@ -225,7 +227,7 @@ export class Writable extends EventEmitter {
     // buffered and return true; the face accepts those without a call each (their lengths wait
     // in kLeaseLens) and hands them over with its next call into the core (endLease).
     this[kLease] = NO_LEASE;
-    this[kLeaseLens] = new Float64Array(16);
+    this[kLeaseLens] = NO_LENS;
     this[kLeaseCount] = 0;
     this[kOnWrite] = (err) => {
       if (this[kInDispatch] && this[kPending] === 0) {
@@ -465,15 +467,20 @@ function leaseWrite(stream, chunk, encoding, len) {
   stream[kLease] -= len;
   let lens = stream[kLeaseLens];
   const n = stream[kLeaseCount];
-  if (n === lens.length) {
-    const grown = new Float64Array(n * 2);
-    grown.set(lens);
-    stream[kLeaseLens] = lens = grown;
-  }
+  // The lengths go straight into wasm memory; a view whose memory grew reads as empty.
+  if (n >= lens.length) lens = leaseLensView(stream, n);
   lens[n] = len;
   stream[kLeaseCount] = n + 1;
   stream[kChunks].push({ chunk, encoding });
   return true;
+}
+
+/** A view of the core's room for lease lengths, with room for more than `n` (see `leaseLens`). */
+function leaseLensView(stream, n) {
+  const capacity = Math.max(16, n * 2);
+  const view = new Float64Array(wasmMemory().buffer, stream[kCore].leaseLens(capacity), capacity);
+  stream[kLeaseLens] = view;
+  return view;
 }
 
 /** The core's `write()`; reports a folded completion of the previous write with it. */

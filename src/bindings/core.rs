@@ -86,6 +86,9 @@ pub struct WasmCore {
     out_first: u64,
     /// Error payload of the last polled output (`undefined` for success).
     out_error: JsValue,
+    /// Lengths of the writes the face accepted on the cork budget, which it writes straight
+    /// into wasm memory through a view (see `leaseLens`) until `writeBufferedBatch`.
+    lease_lens: Vec<f64>,
 }
 
 #[wasm_bindgen(js_class = WritableCore)]
@@ -104,7 +107,13 @@ impl WasmCore {
             let value = high_water_mark.as_f64().unwrap_or(f64::NAN);
             opts = opts.with_high_water_mark(value).map_err(JsValue::from)?;
         }
-        Ok(WasmCore { core: WritableCore::new(opts), out_count: 0, out_first: 0, out_error: JsValue::UNDEFINED })
+        Ok(WasmCore {
+            core: WritableCore::new(opts),
+            out_count: 0,
+            out_first: 0,
+            out_error: JsValue::UNDEFINED,
+            lease_lens: Vec::new(),
+        })
     }
 
     fn output_flag(&self) -> u32 {
@@ -195,10 +204,20 @@ impl WasmCore {
         self.core.corked_write_budget() as f64
     }
 
-    /// The writes the face accepted within the budget, by length, in order. Returns
-    /// `HAS_OUTPUT`.
+    /// Where the face writes the lengths of the writes it accepts on the cork budget: the
+    /// address in wasm memory of room for `capacity` of them (the first ones kept). The face
+    /// views it as a `Float64Array`, made anew when memory grows.
+    #[wasm_bindgen(js_name = leaseLens)]
+    pub fn lease_lens(&mut self, capacity: u32) -> *const f64 {
+        self.lease_lens.resize(capacity as usize, 0.0);
+        self.lease_lens.as_ptr()
+    }
+
+    /// The first `count` writes the face accepted on the cork budget (their lengths are in
+    /// `leaseLens`), in order. Returns `HAS_OUTPUT`.
     #[wasm_bindgen(js_name = writeBufferedBatch)]
-    pub fn write_buffered_batch(&mut self, lens: &[f64]) -> u32 {
+    pub fn write_buffered_batch(&mut self, count: u32) -> u32 {
+        let lens = self.lease_lens.get(..count as usize).unwrap_or(&self.lease_lens);
         self.core.write_buffered_batch(lens.iter().map(|&len| ((), len as u64)));
         self.output_flag()
     }

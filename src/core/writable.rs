@@ -199,10 +199,10 @@ pub struct Stats {
     pub writev_calls: u64,
 }
 
-/// One queued write request. The callback stays with the driver: only whether there is one.
-#[derive(Clone, Debug)]
-struct Request<C> {
-    chunk: C,
+/// One queued write request (its chunk is in `buffered_chunks`, at the same position). The
+/// callback stays with the driver: only whether there is one.
+#[derive(Clone, Copy, Debug)]
+struct Request {
     len: u64,
     cb: Callback,
     /// Which run of identical callbacks its callback belongs to (see `cb_chain`).
@@ -381,7 +381,10 @@ pub struct WritableCore<C, E> {
     /// The error of the last refused `write()`: `end(chunk)` hands the same object to its
     /// callback.
     last_rejection: Option<E>,
-    buffered: VecDeque<Request<C>>,
+    buffered: VecDeque<Request>,
+    /// The chunks of `buffered`, apart, so a writev batch takes them all in one move (and
+    /// with `C = ()`, as in the JS bindings, they cost nothing).
+    buffered_chunks: VecDeque<C>,
     /// Driver callbacks among the buffered requests.
     buffered_cbs: u32,
     tasks: VecDeque<Task<E>>,
@@ -419,6 +422,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
             deferred_destroy_err: None,
             last_rejection: None,
             buffered: VecDeque::new(),
+            buffered_chunks: VecDeque::new(),
             buffered_cbs: 0,
             tasks: VecDeque::new(),
             tasks_taken: 0,
@@ -736,7 +740,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
                 accepted = accepted.saturating_add(len);
                 self.pending_cb += 1;
                 self.stats.chunks_accepted += 1;
-                self.buffered.push_back(Request { chunk, len: units, cb: Callback::None, chain, ord });
+                self.buffered.push_back(Request { len: units, cb: Callback::None, chain, ord });
+                self.buffered_chunks.push_back(chunk);
             }
             self.account_buffered_batch(total, accepted);
             return true;
@@ -1158,7 +1163,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
             if cb.is_some() {
                 self.buffered_cbs += 1;
             }
-            self.buffered.push_back(Request { chunk, len, cb, chain: self.cb_chain, ord });
+            self.buffered.push_back(Request { len, cb, chain: self.cb_chain, ord });
+            self.buffered_chunks.push_back(chunk);
             WriteStatus::Buffered(self.write_result())
         } else {
             self.start_write(len, 1, u32::from(cb.is_some()), ord, cb.is_some().then_some(self.cb_chain));
@@ -1187,21 +1193,26 @@ impl<C, E: StreamError> WritableCore<C, E> {
             let cbs = self.buffered_cbs;
             self.buffered_cbs = 0;
             // The batch's callbacks are numbered consecutively from its first one's.
-            let first = self.buffered.iter().find(|r| r.cb.is_some()).map_or(self.next_ord, |r| r.ord);
-            let chunks: Vec<C> = self.buffered.drain(..).map(|r| r.chunk).collect();
+            let first = if cbs == 0 {
+                self.next_ord
+            } else {
+                self.buffered.iter().find(|r| r.cb.is_some()).map_or(self.next_ord, |r| r.ord)
+            };
+            self.buffered.clear();
+            let chunks = Vec::from(std::mem::take(&mut self.buffered_chunks));
             self.start_write(self.length, n, cbs, first, None);
             self.flags = (self.flags & !SYNC) | FROM_BUFFER;
             self.stats.sink_calls += 1;
             self.stats.writev_calls += 1;
             self.emit(Step::DoWrite(Output::Writev(chunks)));
-        } else if let Some(req) = self.buffered.pop_front() {
+        } else if let (Some(req), Some(chunk)) = (self.buffered.pop_front(), self.buffered_chunks.pop_front()) {
             if req.cb.is_some() {
                 self.buffered_cbs = self.buffered_cbs.saturating_sub(1);
             }
             self.start_write(req.len, 1, u32::from(req.cb.is_some()), req.ord, req.cb.is_some().then_some(req.chain));
             self.flags = (self.flags & !SYNC) | FROM_BUFFER;
             self.stats.sink_calls += 1;
-            self.emit(Step::DoWrite(Output::Write(req.chunk)));
+            self.emit(Step::DoWrite(Output::Write(chunk)));
         }
     }
 
@@ -1323,6 +1334,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
         }
         let mut cbs = 0u32;
         let mut first = None;
+        self.buffered_chunks.clear();
         while let Some(req) = self.buffered.pop_front() {
             self.length = self.length.saturating_sub(req.len);
             if req.cb.is_some() {
