@@ -83,8 +83,9 @@ export async function measureWeb(api, { quick = false, extra = {}, log = () => {
         return ms;
       };
     }
-    const rates = await measureRow(runs, { reps, targetMs, start: 1000 });
+    // The copy first: timed after the row's streams, GC of their garbage inflated it up to 15x.
     const copyNs = measureCopyNs(chunk, reps);
+    const rates = await measureRow(runs, { reps, targetMs, start: 1000 });
     rows.push({ chunk: label, size, rates, copyNs });
     log(`${label}: ${Object.entries(rates).map(([k, v]) => `${k} ${fmtRate(v)}`).join(', ')}, copy ${copyNs.toFixed(0)} ns`);
   }
