@@ -1,10 +1,15 @@
 // The WHATWG-face benchmark (issue 5), written once for Node (benches/web.mjs) and headless
-// Chromium (benches/page/index.html): writes per second through a native `WritableStream` made by
-// `createWritableStream(new CountingSink())`, against the same kind of `WritableStream` over a
-// plain JS underlying sink doing the equivalent (count bytes; `write()` returns nothing) with a
-// byte-length strategy of the same highWaterMark, plus any implementations the caller adds (Node
-// adds its own `Writable.toWeb`). The producer awaits `writer.ready` before every write (so it
-// respects backpressure) and awaits the last write and `close()`.
+// Chromium (benches/page/index.html): writes per second through native `WritableStream`s:
+//   plain   `new WritableStream(jsSink, new ByteLengthQueuingStrategy({ highWaterMark }))`
+//   oursJs  `createWritableStream(jsSink)`: the same no-op counting JS sink object under our face,
+//           so the ratio oursJs / plain is the face's own overhead (core, strategy, bridging)
+//   ours    `createWritableStream(new CountingSink())`: a Rust sink, which copies every chunk into
+//           wasm memory (that copy is the sink's work: see `copyNs`)
+// plus any implementations the caller adds (Node adds its own `Writable.toWeb`). `jsSink` is
+// `{ write(chunk) { bytes += chunk.byteLength; } }` (returns nothing). The producer awaits
+// `writer.ready` before every write (so it respects backpressure) and awaits the last write and
+// `close()`. Each row also times one `Uint8Array.prototype.set` of the chunk (`copyNs`, the copy
+// a Rust sink cannot avoid), to show its share of a CountingSink write.
 import { measureRow, timed, settings } from './harness.mjs';
 
 export const chunkSizes = [
@@ -37,6 +42,15 @@ export async function measureWeb(api, { quick = false, extra = {}, log = () => {
   // The highWaterMark the plain stream gets: the one ours reports (the core's default).
   const highWaterMark = createWritableStream(new CountingSink()).getWriter().desiredSize;
 
+  const countingJsSink = () => {
+    const sink = {
+      bytes: 0,
+      write(chunk) {
+        sink.bytes += chunk.byteLength;
+      },
+    };
+    return sink;
+  };
   const makers = {
     ours() {
       const sink = new CountingSink();
@@ -46,16 +60,13 @@ export async function measureWeb(api, { quick = false, extra = {}, log = () => {
       };
     },
     plain() {
-      let bytes = 0;
-      const stream = new WritableStream(
-        {
-          write(chunk) {
-            bytes += chunk.byteLength;
-          },
-        },
-        new ByteLengthQueuingStrategy({ highWaterMark }),
-      );
-      return { stream, check: (n, size) => sanity('plain', bytes, n * size) };
+      const sink = countingJsSink();
+      const stream = new WritableStream(sink, new ByteLengthQueuingStrategy({ highWaterMark }));
+      return { stream, check: (n, size) => sanity('plain', sink.bytes, n * size) };
+    },
+    oursJs() {
+      const sink = countingJsSink();
+      return { stream: createWritableStream(sink), check: (n, size) => sanity('oursJs', sink.bytes, n * size) };
     },
     ...extra,
   };
@@ -72,11 +83,27 @@ export async function measureWeb(api, { quick = false, extra = {}, log = () => {
         return ms;
       };
     }
+    // The copy first: timed after the row's streams, GC of their garbage inflated it up to 15x.
+    const copyNs = measureCopyNs(chunk, reps);
     const rates = await measureRow(runs, { reps, targetMs, start: 1000 });
-    rows.push({ chunk: label, size, rates });
-    log(`${label}: ${Object.entries(rates).map(([k, v]) => `${k} ${fmtRate(v)}`).join(', ')}`);
+    rows.push({ chunk: label, size, rates, copyNs });
+    log(`${label}: ${Object.entries(rates).map(([k, v]) => `${k} ${fmtRate(v)}`).join(', ')}, copy ${copyNs.toFixed(0)} ns`);
   }
   return rows;
+}
+
+/** Median ns of one `Uint8Array.prototype.set` of `chunk` (into a buffer of its size). */
+function measureCopyNs(chunk, reps) {
+  const into = new Uint8Array(chunk.length);
+  const n = Math.max(64, Math.round((1 << 24) / Math.max(chunk.length, 64)));
+  const samples = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) into.set(chunk);
+    samples.push(((performance.now() - t0) * 1e6) / n);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[samples.length >> 1];
 }
 
 /** A benchmark that moved the wrong number of bytes measured nothing: stop it. */

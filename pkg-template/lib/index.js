@@ -2,6 +2,10 @@
 // module first; nothing here touches wasm while being evaluated).
 import { Writable } from './writable.js';
 import { toWeb, fromWeb, createWritableStream } from './web.js';
+import { installFastWrites } from './rust-sinks.js';
+
+// The Rust sinks' write(chunk) copies a Uint8Array into wasm with one set() (lib/rust-sinks.js).
+installFastWrites();
 
 // Static bridges, as on Node's stream.Writable.
 Writable.toWeb = toWeb;

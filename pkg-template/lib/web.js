@@ -79,7 +79,7 @@ function watchCloseRequests(stream, onClose) {
  * no second buffer. While it is the writable's only producer, `desiredSize` equals
  * `writable.writableHighWaterMark - writable.writableLength`.
  */
-export function toWeb(writable, { exclusive = false, onAbort = null } = {}) {
+export function toWeb(writable, { exclusive = false, onAbort = null, sink = null } = {}) {
   if (!(writable instanceof Writable)) {
     throw errors.invalidArgType('streamWritable', 'an instance of Writable (from wasm-writable)', writable);
   }
@@ -152,9 +152,9 @@ export function toWeb(writable, { exclusive = false, onAbort = null } = {}) {
         arrived += sizeOf(value);
         if (exclusive) {
           // Nobody else writes to this Writable or sees its callbacks: a chunk the sink
-          // completes inside its call settles at once (no callback, no tick), any other when the
-          // sink completes it.
-          const done = writable[kWriteReservedQuiet](value);
+          // completes inside its call settles at once (no callback, no tick, no promise), any
+          // other when the sink completes it.
+          const done = writable[kWriteReservedQuiet](value, sink);
           if (done === true) return undefined;
           if (done !== false || writable.errored) {
             return Promise.reject(writable.errored ?? errors.abort());
@@ -207,7 +207,8 @@ export function createWritableStream(sink, options = {}) {
   const isSinkObject = sink !== null && typeof sink === 'object' && typeof sink.write === 'function' && sink.write.length < 3;
   const writable = new Writable(isSinkObject ? { ...base, sink } : { ...sink, ...base });
   const onAbort = sink !== null && typeof sink === 'object' && typeof sink.abort === 'function' ? (reason) => sink.abort(reason) : null;
-  return toWeb(writable, { exclusive: true, onAbort });
+  // A sink object (and nothing else) implements the stream: byte chunks go to it as they are.
+  return toWeb(writable, { exclusive: true, onAbort, sink: isSinkObject ? sink : null });
 }
 
 /**

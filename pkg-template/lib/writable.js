@@ -50,6 +50,7 @@ const kEmitClose = Symbol('kEmitClose');
 const kAutoDestroy = Symbol('kAutoDestroy');
 const kSink = Symbol('kSink');
 const kState = Symbol('kState');
+const kReserveLater = Symbol('kReserveLater');
 
 const REJECTED = Symbol('rejected');
 
@@ -64,6 +65,11 @@ export const kWriteReserved = Symbol('kWriteReserved');
 export const kWriteReservedQuiet = Symbol('kWriteReservedQuiet');
 export const kCompletionHook = Symbol('kCompletionHook');
 let completedInCall = false;
+// Units reserved by the WHATWG face's size() are not reported to the core at once: they wait in
+// stream[kReserveLater] and go with the next use of the core (coreOf), or, for the chunk they
+// belong to, with its write (the core's write of an unreserved chunk is exactly reserve + write
+// of a reserved one): one call into the core per chunk instead of two (or three, with the
+// folded completion of the previous write that reserve() had to report first).
 const RESERVED = C.RESERVED;
 const PREVIOUS_DONE = C.PREVIOUS_DONE;
 const FOLDABLE = C.FOLDABLE;
@@ -129,6 +135,11 @@ function coreOf(stream) {
   if (stream[kLease] !== NO_LEASE) endLease(stream);
   const pending = stream[kPending];
   if (pending !== 0) reportPending(stream, core, pending);
+  const later = stream[kReserveLater];
+  if (later !== 0) {
+    stream[kReserveLater] = 0;
+    core.reserve(later);
+  }
   return core;
 }
 
@@ -267,6 +278,7 @@ export class Writable extends EventEmitter {
       runLoop(this, coreOf(this).tick(!this[kPolling]));
     };
     this[kState] = null;
+    this[kReserveLater] = 0;
 
     if (o.signal !== undefined) addAbortSignal(o.signal, this);
     drive(this);
@@ -398,7 +410,11 @@ export class Writable extends EventEmitter {
   }
 
   [kReserve](units) {
-    coreOf(this).reserve(units);
+    // Inside a sink call the core must hear of it now (a folded completion depends on nothing
+    // having touched the core meanwhile); otherwise it waits for the chunk's write (see
+    // kReserveLater).
+    if (this[kInDispatch]) coreOf(this).reserve(units);
+    else this[kReserveLater] += units;
   }
 
   [kUnreserve](units) {
@@ -409,9 +425,18 @@ export class Writable extends EventEmitter {
     return writeChunk(this, chunk, null, cb, RESERVED);
   }
 
-  [kWriteReservedQuiet](chunk) {
+  /**
+   * `sink`: the sink object this stream was made over with no other implementation (the
+   * WHATWG face's `createWritableStream(sinkObject)`), or null. A `Uint8Array` chunk (or any
+   * chunk in objectMode) then goes to `sink.write(chunk)` as it is: no `Buffer` made of it, no
+   * Node-style callback in between.
+   */
+  [kWriteReservedQuiet](chunk, sink) {
     completedInCall = false;
-    const ret = writeChunk(this, chunk, null, null, RESERVED);
+    const ret =
+      sink !== null && (this[kObjectMode] ? chunk !== null : chunk instanceof Uint8Array)
+        ? writeToSinkObject(this, chunk, sink)
+        : writeChunk(this, chunk, null, null, RESERVED);
     if (ret === REJECTED) return REJECTED;
     return completedInCall;
   }
@@ -496,6 +521,20 @@ function coreWrite(stream, len, cb, reserved) {
       reportPending(stream, stream[kCore], pending);
     }
   }
+  const later = stream[kReserveLater];
+  if (later !== 0) {
+    stream[kReserveLater] = 0;
+    if (later === len && reserved !== 0) {
+      // This chunk's own reservation: an unreserved write counts it (see kReserveLater).
+      flags &= ~RESERVED;
+    } else {
+      if ((flags & PREVIOUS_DONE) !== 0) {
+        flags &= ~PREVIOUS_DONE;
+        stream[kCore].flush(); // the core heard of the completion before the reservation
+      }
+      stream[kCore].reserve(later);
+    }
+  }
   stream[kUses]++;
   if (cb !== null) {
     flags |= cb === stream[kLastCb] ? 2 : 1;
@@ -527,6 +566,50 @@ function dispatchWrite(stream, chunk, encoding, cb, r) {
   // Completed inside the call, nothing touched the core meanwhile, and the core said that
   // completion is silent: write() returns true and the completion is reported with the next
   // call into the core.
+  stream[kPending] = FOLDED;
+  return true;
+}
+
+/**
+ * The WHATWG face's write of a chunk that needs no normalising straight into the sink object it
+ * was made over (see kWriteReservedQuiet): `dispatchWrite` with `sink.write(chunk)` called
+ * directly, completing as `settle()` (lib/sink.js) would.
+ */
+function writeToSinkObject(stream, chunk, sink) {
+  const r = coreWrite(stream, stream[kObjectMode] ? 1 : chunk.length, null, RESERVED);
+  if ((r & 3) !== W_DISPATCH) return writeNotDispatched(stream, chunk, 'buffer', null, r);
+  const onWrite = stream[kOnWrite];
+  const outer = stream[kInDispatch];
+  stream[kInDispatch] = true;
+  const uses = stream[kUses];
+  try {
+    let result;
+    let threw = false;
+    try {
+      result = sink.write(chunk);
+    } catch (err) {
+      threw = true;
+      onWrite(err ?? new Error('sink threw a nullish value'));
+    }
+    if (threw) {
+      // reported above
+    } else if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
+      result.then(
+        () => onWrite(),
+        (err) => onWrite(err ?? new Error('sink rejected with a nullish value')),
+      );
+    } else {
+      onWrite();
+    }
+  } finally {
+    stream[kInDispatch] = outer;
+  }
+  if (stream[kPending] !== SYNC_OK) return afterDispatch(stream, coreOf(stream).writeReturned());
+  stream[kPending] = 0;
+  completedInCall = true;
+  if ((r & FOLDABLE) === 0 || stream[kUses] !== uses) {
+    return afterDispatch(stream, stream[kCore].writeDoneReturned());
+  }
   stream[kPending] = FOLDED;
   return true;
 }

@@ -32,6 +32,11 @@ impl JsSink for CompressTarget {
         self.flush_out()
     }
 
+    /// `write_value` is the default (bytes copied into wasm, then `write`).
+    fn takes_bytes(&self) -> bool {
+        true
+    }
+
     /// Writes the rest of the compressed stream, then calls the inner sink's `final()`.
     fn finish(&mut self) -> Result<Completion, JsValue> {
         self.compressor.finish(&mut self.out).map_err(sink_error)?;
