@@ -413,8 +413,13 @@ export class Writable extends EventEmitter {
     // Inside a sink call the core must hear of it now (a folded completion depends on nothing
     // having touched the core meanwhile); otherwise it waits for the chunk's write (see
     // kReserveLater).
-    if (this[kInDispatch]) coreOf(this).reserve(units);
-    else this[kReserveLater] += units;
+    if (this[kInDispatch]) {
+      coreOf(this).reserve(units);
+    } else {
+      // Writes accepted on a cork budget came first, and the budget did not count these units.
+      if (this[kLease] !== NO_LEASE) endLease(this);
+      this[kReserveLater] += units;
+    }
   }
 
   [kUnreserve](units) {
@@ -557,6 +562,14 @@ function dispatchWrite(stream, chunk, encoding, cb, r) {
     stream[kInDispatch] = outer;
   }
   if (result !== undefined) adoptWritePromise(stream, stream._write, result);
+  return sinkCallReturned(stream, r, uses);
+}
+
+/**
+ * write()'s end once the sink call of a write the core dispatched (answer `r`) has returned;
+ * `uses`: stream[kUses] when the call began.
+ */
+function sinkCallReturned(stream, r, uses) {
   if (stream[kPending] !== SYNC_OK) return afterDispatch(stream, coreOf(stream).writeReturned());
   stream[kPending] = 0;
   completedInCall = true;
@@ -604,14 +617,7 @@ function writeToSinkObject(stream, chunk, sink) {
   } finally {
     stream[kInDispatch] = outer;
   }
-  if (stream[kPending] !== SYNC_OK) return afterDispatch(stream, coreOf(stream).writeReturned());
-  stream[kPending] = 0;
-  completedInCall = true;
-  if ((r & FOLDABLE) === 0 || stream[kUses] !== uses) {
-    return afterDispatch(stream, stream[kCore].writeDoneReturned());
-  }
-  stream[kPending] = FOLDED;
-  return true;
+  return sinkCallReturned(stream, r, uses);
 }
 
 /** What `normalizeChunk` made of a chunk (a scratch pair, to return two values without an allocation). */
