@@ -566,7 +566,7 @@ fn folding_synchronous_completions_changes_nothing_observable() {
 #[test]
 fn corked_writes_within_the_budget_change_nothing_observable() {
     // The JS face accepts callback-less writes while corked without a call each, as long as
-    // the core's budget (`corked_write_budget`) covers them, and hands them over together
+    // the core's budget (`buffered_write_budget`) covers them, and hands them over together
     // (`write_buffered_batch`). Across and beyond the highWaterMark, with a callback write in
     // between and a writev sink: the same log, return values, state and counters either way.
     for has_writev in [false, true] {
@@ -585,6 +585,33 @@ fn corked_writes_within_the_budget_change_nothing_observable() {
             s.cork();
             rets.push(s.write_with(1, false, false).1);
             s.uncork();
+            s.end(None);
+            s.settle();
+            (rets, mid, s.log.clone(), s.state().stats().clone(), s.state().finished())
+        };
+        assert_eq!(run(true), run(false), "has_writev {has_writev}");
+    }
+}
+
+#[test]
+fn writes_behind_a_busy_sink_within_the_budget_change_nothing_observable() {
+    // The same budget holds while a write is in flight: the JS face accepts the callback-less
+    // writes behind it without a call each and hands them over before the sink's completion.
+    for has_writev in [false, true] {
+        let run = |fold: bool| {
+            let opts = Options { high_water_mark: 40, has_writev, ..Options::new(false) };
+            let mut s = if fold { Sim::new_folding(opts, SinkMode::Async) } else { Sim::new(opts, SinkMode::Async) };
+            let mut rets = Vec::new();
+            for len in [16, 8, 0, 10, 5, 1] {
+                rets.push(s.write_with(len, false, false).1);
+            }
+            let mid = (s.state().length(), s.state().buffered_count(), s.state().stats().clone());
+            s.complete();
+            rets.push(s.write_with(2, false, false).1);
+            rets.push(s.write(3).1);
+            s.settle();
+            rets.push(s.write_with(30, false, false).1);
+            rets.push(s.write_with(9, false, false).1);
             s.end(None);
             s.settle();
             (rets, mid, s.log.clone(), s.state().stats().clone(), s.state().finished())

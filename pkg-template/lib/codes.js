@@ -16,6 +16,9 @@ export const W_REJECTED = 3;
 export const HAS_OUTPUT = 4;
 // With W_DISPATCH: a successful completion inside the sink call would be silent (may be folded).
 export const FOLDABLE = 8;
+// Bits from here up of a write() / writeReturned() result: the buffered-write budget, units of
+// callback-less writes the face may accept without a call each until its next call.
+export const BUDGET_SHIFT = 8;
 // write()'s cb argument flags: the units were reserved; the previous (folded) write completed.
 export const RESERVED = 4;
 export const PREVIOUS_DONE = 8;

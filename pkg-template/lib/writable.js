@@ -116,8 +116,10 @@ function nop() {}
 // (stream[kPending]): the core must hear of it before anything else.
 /** The write completed inside its sink call, which returned, and the core said that was silent. */
 const FOLDED = 1;
-/** stream[kLease] when the face holds no cork budget (see `cork()`). */
+/** stream[kLease] when the face holds no budget for buffered writes (see `cork()`). */
 const NO_LEASE = -1;
+/** A result of the core's write()/writeReturned() at or above this carries a budget. */
+const BUDGET_UNIT = 1 << C.BUDGET_SHIFT;
 /** stream[kLeaseLens] before the first write on a cork budget. */
 const NO_LENS = new Float64Array(0);
 /** The sink completed the write it is being called with, inside that call (not yet returned). */
@@ -234,9 +236,10 @@ export class Writable extends EventEmitter {
     // Uses of the core (see coreOf): a write's completion may be folded only if nothing used
     // the core during its sink call.
     this[kUses] = 0;
-    // While corked, the core names a budget of units of callback-less writes that will each be
-    // buffered and return true; the face accepts those without a call each (their lengths wait
-    // in kLeaseLens) and hands them over with its next call into the core (endLease).
+    // While writes are buffered (corked, or behind a write in flight) the core names a budget of
+    // units of callback-less writes that will each be buffered and return true; the face
+    // accepts those without a call each (their lengths wait in kLeaseLens) and hands them over
+    // with its next call into the core (endLease).
     this[kLease] = NO_LEASE;
     this[kLeaseLens] = NO_LENS;
     this[kLeaseCount] = 0;
@@ -508,7 +511,9 @@ function leaseWrite(stream, chunk, encoding, len) {
 /** A view of the core's room for lease lengths, with room for more than `n` (see `leaseLens`). */
 function leaseLensView(stream, n) {
   const capacity = Math.max(16, n * 2);
-  const view = new Float64Array(wasmMemory().buffer, stream[kCore].leaseLens(capacity), capacity);
+  // leaseLens() may grow wasm memory: take the buffer after it.
+  const ptr = stream[kCore].leaseLens(capacity);
+  const view = new Float64Array(wasmMemory().buffer, ptr, capacity);
   stream[kLeaseLens] = view;
   return view;
 }
@@ -650,6 +655,8 @@ function normalizeChunk(stream, chunk, encoding) {
 }
 
 function afterDispatch(stream, rr) {
+  // A budget first: drive() ends it at once, unless this runs inside the poll loop.
+  if (rr >= BUDGET_UNIT) stream[kLease] = rr >>> C.BUDGET_SHIFT;
   if ((rr & C.HAS_OUTPUT) !== 0) drive(stream);
   return (rr & 1) === 1;
 }
@@ -663,6 +670,7 @@ function writeNotDispatched(stream, chunk, encoding, cb, r) {
   }
   stream[kChunks].push({ chunk, encoding });
   if (cb !== null) stream[kWriteCbs].add(cb);
+  if (r >= BUDGET_UNIT) stream[kLease] = r >>> C.BUDGET_SHIFT;
   if ((r & C.HAS_OUTPUT) !== 0) drive(stream);
   return (r & 3) === C.W_BUFFERED_TRUE;
 }

@@ -35,6 +35,11 @@ const FOLDABLE: u32 = 8;
 /// A flag of `write()`'s `cb` argument: the previous (foldable) write completed inside its sink
 /// call; report that first.
 const PREVIOUS_DONE: u32 = 8;
+/// Where the buffered-write budget sits in a `write()` / `writeReturned()` result (see
+/// `WritableCore::buffered_write_budget`): units the face may then accept on its own, capped
+/// to what fits (a smaller budget is always safe).
+const BUDGET_SHIFT: u32 = 8;
+const BUDGET_MAX: u64 = (1 << (32 - BUDGET_SHIFT)) - 1;
 
 // `poll()` opcodes.
 const O_NONE: u32 = 0;
@@ -116,6 +121,13 @@ impl WasmCore {
         })
     }
 
+    /// `code` | `HAS_OUTPUT` with the buffered-write budget. (Outputs waiting for the poll loop
+    /// do not change it: the face ends the budget before it polls, as before any call.)
+    fn with_budget(&self, code: u32) -> u32 {
+        let budget = self.core.buffered_write_budget().min(BUDGET_MAX) as u32;
+        code | self.output_flag() | budget << BUDGET_SHIFT
+    }
+
     fn output_flag(&self) -> u32 {
         if self.core.has_output() {
             HAS_OUTPUT
@@ -125,7 +137,8 @@ impl WasmCore {
     }
 
     /// `write()` of a chunk of `len` units; `cb`: 0 none, 1 new callback, 2 same as last, plus
-    /// `RESERVED` (4) when the units were reserved by `reserve()`. Returns `W_*` | `HAS_OUTPUT`.
+    /// `RESERVED` (4) when the units were reserved by `reserve()`. Returns `W_*` | `HAS_OUTPUT`,
+    /// and for `W_BUFFERED_TRUE` the buffered-write budget.
     pub fn write(&mut self, len: f64, cb: u32) -> u32 {
         let previous_done = cb & PREVIOUS_DONE != 0;
         let reserved = cb & RESERVED != 0;
@@ -150,7 +163,7 @@ impl WasmCore {
         let code = match status {
             WriteStatus::Dispatch(()) if silent => W_DISPATCH | FOLDABLE,
             WriteStatus::Dispatch(()) => W_DISPATCH,
-            WriteStatus::Buffered(true) => W_BUFFERED_TRUE,
+            WriteStatus::Buffered(true) => return self.with_budget(W_BUFFERED_TRUE),
             WriteStatus::Buffered(false) => W_BUFFERED_FALSE,
             WriteStatus::Rejected => W_REJECTED,
         };
@@ -163,10 +176,15 @@ impl WasmCore {
         self.core.handle_sync_write_done();
     }
 
-    /// After the sink call of a dispatched write returned: 1 for `true` | `HAS_OUTPUT`.
+    /// After the sink call of a dispatched write returned: 1 for `true` | `HAS_OUTPUT`, and for
+    /// `true` the buffered-write budget (`BUDGET_SHIFT`).
     #[wasm_bindgen(js_name = writeReturned)]
     pub fn write_returned(&mut self) -> u32 {
-        u32::from(self.core.write_returned()) | self.output_flag()
+        if self.core.write_returned() {
+            self.with_budget(1)
+        } else {
+            self.output_flag()
+        }
     }
 
     /// After the sink call of a polled write/writev/final returned; returns the next output's
@@ -198,10 +216,10 @@ impl WasmCore {
     }
 
     /// `cork()`. Returns the units of callback-less writes the face may then accept without a
-    /// call each, until its next call into the core (see `WritableCore::corked_write_budget`).
+    /// call each, until its next call into the core (see `WritableCore::buffered_write_budget`).
     pub fn cork(&mut self) -> f64 {
         self.core.cork();
-        self.core.corked_write_budget() as f64
+        self.core.buffered_write_budget() as f64
     }
 
     /// Where the face writes the lengths of the writes it accepts on the cork budget: the

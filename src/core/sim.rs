@@ -119,7 +119,7 @@ pub struct Sim {
     /// completion the core says is silent, returns `true` at once and its completion is
     /// reported with the next write ([`WritableCore::write_folding`]) or before any other use of
     /// the core; and while corked, callback-less writes within the core's budget
-    /// ([`WritableCore::corked_write_budget`]) return `true` at once and reach the core
+    /// ([`WritableCore::buffered_write_budget`]) return `true` at once and reach the core
     /// together ([`WritableCore::write_buffered_batch`]) before any other use of it.
     pub fold: bool,
     folded: bool,
@@ -252,6 +252,12 @@ impl Sim {
             WriteStatus::Rejected => false,
         };
         self.drain();
+        if self.fold && ret {
+            let budget = self.core.buffered_write_budget();
+            if budget > 0 {
+                self.lease = Some(budget);
+            }
+        }
         (id, ret)
     }
 
@@ -301,7 +307,7 @@ impl Sim {
         self.unfold();
         self.core.cork();
         self.drain();
-        let budget = self.core.corked_write_budget();
+        let budget = self.core.buffered_write_budget();
         if self.fold && budget > 0 {
             self.lease = Some(budget);
         }

@@ -702,28 +702,32 @@ impl<C, E: StreamError> WritableCore<C, E> {
         self.corked = self.corked.saturating_add(1);
     }
 
-    /// While corked: how many units of callback-less writes would each be buffered and make
-    /// `write()` return true (`length` stays below the highWaterMark), so a driver may accept
-    /// them without a call each and hand them over later with
+    /// While writes are being buffered (corked, a write in flight, or not constructed yet):
+    /// how many units of callback-less writes would each be buffered and make `write()` return
+    /// true (`length` stays below the highWaterMark), so a driver may accept them without a
+    /// call each and hand them over later with
     /// [`write_buffered_batch`](Self::write_buffered_batch), before any other call into the
-    /// core. 0 when not corked, ending, destroyed, errored or at the highWaterMark.
-    pub fn corked_write_budget(&self) -> u64 {
-        if self.corked == 0 || self.flags & (ENDING | DESTROYED) != 0 || self.errored.is_some() {
+    /// core. 0 when writes would not be buffered, or the stream is ending, destroyed, errored
+    /// or at the highWaterMark.
+    pub fn buffered_write_budget(&self) -> u64 {
+        let buffering = self.corked > 0 || self.flags & (WRITING | CONSTRUCTED) != CONSTRUCTED;
+        if !buffering || self.flags & (ENDING | DESTROYED) != 0 || self.errored.is_some() {
             return 0;
         }
         self.opts.high_water_mark.saturating_sub(self.length).saturating_sub(1)
     }
 
-    /// Callback-less writes the driver accepted within a [`corked_write_budget`](Self::corked_write_budget),
-    /// in order: each is `write(chunk, len, Callback::None)`. Returns whether every one was
+    /// Callback-less writes the driver accepted within a
+    /// [`buffered_write_budget`](Self::buffered_write_budget), in order: each is
+    /// `write(chunk, len, Callback::None)`. Returns whether every one was
     /// buffered with `true`, as the budget promised (a driver that kept to it always gets true).
     pub fn write_buffered_batch(&mut self, writes: impl IntoIterator<Item = (C, u64)>) -> bool {
         let mut writes = writes.into_iter();
-        if self.corked_write_budget() > 0 {
+        if self.buffered_write_budget() > 0 {
             // Within the budget nothing but counters and the buffer moves: write() of each
-            // would buffer it (corked), add its units, and return true (length stays below the
-            // highWaterMark). Done in one pass while the running total stays within the budget.
-            let budget = self.corked_write_budget();
+            // would buffer it (corked, or behind the write in flight), add its units, and
+            // return true (length stays below the highWaterMark). Done in one pass while the running total stays within the budget.
+            let budget = self.buffered_write_budget();
             self.begin();
             let (ord, chain) = (self.next_ord, self.cb_chain);
             let (mut total, mut accepted) = (0u64, 0u64);
