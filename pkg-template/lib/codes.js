@@ -16,6 +16,9 @@ export const W_REJECTED = 3;
 export const HAS_OUTPUT = 4;
 // With W_DISPATCH: a successful completion inside the sink call would be silent (may be folded).
 export const FOLDABLE = 8;
+// With FOLDABLE: and it leaves the stream steady, so the next callback-less writes may go to the
+// sink without the core, which hears of them later as one run (foldRun).
+export const STEADY = 16;
 // Bits from here up of a write() / writeReturned() result: the buffered-write budget, units of
 // callback-less writes the face may accept without a call each until its next call.
 export const BUDGET_SHIFT = 8;

@@ -39,6 +39,14 @@ const kPending = Symbol('kPending');
 const kSyncErr = Symbol('kSyncErr');
 const kUses = Symbol('kUses');
 const kLease = Symbol('kLease');
+const kSteady = Symbol('kSteady');
+const kRunCount = Symbol('kRunCount');
+const kRunTotal = Symbol('kRunTotal');
+const kRunMax = Symbol('kRunMax');
+const kRunLast = Symbol('kRunLast');
+const kRunLen = Symbol('kRunLen');
+const kRunDone = Symbol('kRunDone');
+const kRunR = Symbol('kRunR');
 const kLeaseLens = Symbol('kLeaseLens');
 const kLeaseCount = Symbol('kLeaseCount');
 const kLastCb = Symbol('kLastCb');
@@ -73,6 +81,7 @@ let completedInCall = false;
 const RESERVED = C.RESERVED;
 const PREVIOUS_DONE = C.PREVIOUS_DONE;
 const FOLDABLE = C.FOLDABLE;
+const STEADY = C.STEADY;
 const W_DISPATCH = C.W_DISPATCH;
 
 function isThenable(value) {
@@ -134,6 +143,7 @@ const SYNC_ERR = 3;
 function coreOf(stream) {
   const core = stream[kCore];
   stream[kUses]++;
+  if (stream[kSteady]) flushRun(stream);
   if (stream[kLease] !== NO_LEASE) endLease(stream);
   const pending = stream[kPending];
   if (pending !== 0) reportPending(stream, core, pending);
@@ -156,6 +166,32 @@ function endLease(stream) {
     stream[kLeaseCount] = 0;
     // Writes within the budget are buffered and return true: nothing for the poll loop.
     stream[kCore].writeBufferedBatch(n);
+  }
+}
+
+/**
+ * Tell the core of the writes the face handed to the sink on its own in the steady state (see
+ * runWrite), and give that state up: every use of the core ends it. A run write still inside
+ * its sink call is reported as dispatched now (its answer in stream[kRunR]), and a completion
+ * it already had becomes the held-back one.
+ */
+function flushRun(stream) {
+  stream[kSteady] = false;
+  const core = stream[kCore];
+  const count = stream[kRunCount];
+  if (count !== 0) {
+    core.foldRun(count, stream[kRunTotal], stream[kRunMax], stream[kRunLast]);
+    stream[kRunCount] = 0;
+    stream[kRunTotal] = 0;
+    stream[kRunMax] = 0;
+  }
+  const len = stream[kRunLen];
+  if (len >= 0) {
+    stream[kRunLen] = -1;
+    stream[kPending] = 0; // reported by PREVIOUS_DONE
+    stream[kRunR] = core.write(len, PREVIOUS_DONE);
+    stream[kPending] = stream[kRunDone];
+    stream[kRunDone] = 0;
   }
 }
 
@@ -241,10 +277,32 @@ export class Writable extends EventEmitter {
     // accepts those without a call each (their lengths wait in kLeaseLens) and hands them over
     // with its next call into the core (endLease).
     this[kLease] = NO_LEASE;
+    // In the steady state (the core's STEADY) the face hands callback-less writes that the sink
+    // completes inside its call straight to the sink and tells the core of the run later
+    // (flushRun): kRunCount writes of kRunTotal units, the largest kRunMax, the last kRunLast;
+    // kRunLen is the length of a run write inside its sink call, kRunDone its completion there.
+    this[kSteady] = false;
+    this[kRunCount] = 0;
+    this[kRunTotal] = 0;
+    this[kRunMax] = 0;
+    this[kRunLast] = 0;
+    this[kRunLen] = -1;
+    this[kRunDone] = 0;
+    this[kRunR] = 0;
     this[kLeaseLens] = NO_LENS;
     this[kLeaseCount] = 0;
     this[kOnWrite] = (err) => {
-      if (this[kInDispatch] && this[kPending] === 0) {
+      if (this[kInDispatch] && this[kRunLen] >= 0 && this[kRunDone] === 0) {
+        // A run write's own sink call (see runWrite).
+        if (err) {
+          this[kRunDone] = SYNC_ERR;
+          this[kSyncErr] = err;
+        } else {
+          this[kRunDone] = SYNC_OK;
+        }
+        return;
+      }
+      if (this[kInDispatch] && this[kPending] === 0 && this[kRunLen] < 0) {
         // Writes accepted on the cork budget came first: the core hears of them first.
         if (this[kLease] !== NO_LEASE) endLease(this);
         if (err) {
@@ -489,7 +547,10 @@ function writeChunk(stream, chunk, encoding, cb, reserved) {
     chunk = normalized.chunk;
     encoding = normalized.encoding;
   }
-  if (cb === null && len <= stream[kLease] && reserved === 0) return leaseWrite(stream, chunk, encoding, len);
+  if (cb === null && reserved === 0) {
+    if (len <= stream[kLease]) return leaseWrite(stream, chunk, encoding, len);
+    if (stream[kSteady] && stream[kRunLen] < 0) return runWrite(stream, chunk, encoding, len);
+  }
   const r = coreWrite(stream, len, cb, reserved);
   if ((r & 3) !== W_DISPATCH) return writeNotDispatched(stream, chunk, encoding, cb, r);
   return dispatchWrite(stream, chunk, encoding, cb, r);
@@ -520,6 +581,7 @@ function leaseLensView(stream, n) {
 
 /** The core's `write()`; reports a folded completion of the previous write with it. */
 function coreWrite(stream, len, cb, reserved) {
+  if (stream[kSteady]) flushRun(stream);
   if (stream[kLease] !== NO_LEASE) endLease(stream);
   let flags = reserved;
   const pending = stream[kPending];
@@ -585,7 +647,46 @@ function sinkCallReturned(stream, r, uses) {
   // completion is silent: write() returns true and the completion is reported with the next
   // call into the core.
   stream[kPending] = FOLDED;
+  stream[kSteady] = (r & STEADY) !== 0;
   return true;
+}
+
+/**
+ * A callback-less write in the steady state: the core said a write now would be dispatched and,
+ * completed inside its sink call, change nothing but counters. So the face calls the sink on
+ * its own; if the sink completes inside the call and nothing else touched the core, the write
+ * joins the run the core hears of later (flushRun). Otherwise the core hears of the run and of
+ * this write now, and it ends as any dispatched write.
+ */
+function runWrite(stream, chunk, encoding, len) {
+  stream[kRunLen] = len;
+  const outer = stream[kInDispatch];
+  stream[kInDispatch] = true;
+  const uses = stream[kUses];
+  let result;
+  try {
+    result = stream._write(chunk, encoding, stream[kOnWrite]);
+  } catch (err) {
+    // The core must have this write in flight, as after any dispatch whose sink call threw.
+    if (stream[kRunLen] >= 0) flushRun(stream);
+    throw err;
+  } finally {
+    stream[kInDispatch] = outer;
+  }
+  if (result !== undefined) adoptWritePromise(stream, stream._write, result);
+  if (stream[kRunLen] < 0) return sinkCallReturned(stream, stream[kRunR], uses); // told during the call
+  if (stream[kRunDone] === SYNC_OK) {
+    stream[kRunLen] = -1;
+    stream[kRunDone] = 0;
+    stream[kRunCount]++;
+    stream[kRunTotal] += len;
+    if (len > stream[kRunMax]) stream[kRunMax] = len;
+    stream[kRunLast] = len;
+    completedInCall = true;
+    return true;
+  }
+  flushRun(stream);
+  return sinkCallReturned(stream, stream[kRunR], stream[kUses]);
 }
 
 /**

@@ -35,6 +35,10 @@ const FOLDABLE: u32 = 8;
 /// A flag of `write()`'s `cb` argument: the previous (foldable) write completed inside its sink
 /// call; report that first.
 const PREVIOUS_DONE: u32 = 8;
+/// A flag of `write()`'s result (with `FOLDABLE`): the folded completion leaves the stream in
+/// its steady state (`WritableCore::in_steady_fold`), so the face may hand the next
+/// callback-less writes to the sink on its own and report them later with `foldRun`.
+const STEADY: u32 = 16;
 /// Where the buffered-write budget sits in a `write()` / `writeReturned()` result (see
 /// `WritableCore::buffered_write_budget`): units the face may then accept on its own, capped
 /// to what fits (a smaller budget is always safe).
@@ -161,6 +165,7 @@ impl WasmCore {
             self.core.write_folding((), len, cb, previous_done)
         };
         let code = match status {
+            WriteStatus::Dispatch(()) if silent && self.core.in_steady_fold() => W_DISPATCH | FOLDABLE | STEADY,
             WriteStatus::Dispatch(()) if silent => W_DISPATCH | FOLDABLE,
             WriteStatus::Dispatch(()) => W_DISPATCH,
             WriteStatus::Buffered(true) => return self.with_budget(W_BUFFERED_TRUE),
@@ -168,6 +173,14 @@ impl WasmCore {
             WriteStatus::Rejected => W_REJECTED,
         };
         code | self.output_flag()
+    }
+
+    /// The writes the face handed to the sink on its own in the steady state (see `STEADY`):
+    /// `count` of them, `total` units, the largest `max`, the last `last`, each completed inside
+    /// its call. The last stays folded, like the write before them.
+    #[wasm_bindgen(js_name = foldRun)]
+    pub fn fold_run(&mut self, count: f64, total: f64, max: f64, last: f64) {
+        self.core.fold_run(count as u64, total as u64, max as u64, last as u64);
     }
 
     /// Report a folded write's synchronous completion (see `FOLDABLE`); the face calls this

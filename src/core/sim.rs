@@ -123,6 +123,12 @@ pub struct Sim {
     /// together ([`WritableCore::write_buffered_batch`]) before any other use of it.
     pub fold: bool,
     folded: bool,
+    /// The folded write left the core in its steady state ([`WritableCore::in_steady_fold`]):
+    /// the next callback-less writes to the synchronous sink go to it without the core, which
+    /// hears of them later as one run ([`WritableCore::fold_run`]).
+    steady: bool,
+    /// That run: writes, total length, largest, last.
+    run: Option<(u64, u64, u64, u64)>,
     /// The cork budget left, while one is held.
     lease: Option<u64>,
     /// Writes accepted on the cork budget, not yet handed to the core.
@@ -151,6 +157,8 @@ impl Sim {
             fail_next: None,
             fold: false,
             folded: false,
+            steady: false,
+            run: None,
             lease: None,
             leased: Vec::new(),
         };
@@ -172,6 +180,9 @@ impl Sim {
         if self.folded || !self.leased.is_empty() {
             let mut core = self.core.clone();
             core.write_buffered_batch(self.leased.iter().copied());
+            if let Some((count, total, max, last)) = self.run {
+                core.fold_run(count, total, max, last);
+            }
             if self.folded {
                 core.handle_sync_write_done();
             }
@@ -187,9 +198,18 @@ impl Sim {
         if !self.leased.is_empty() {
             self.core.write_buffered_batch(std::mem::take(&mut self.leased));
         }
+        self.flush_run();
         if self.folded {
             self.folded = false;
             self.core.handle_sync_write_done();
+        }
+    }
+
+    /// Tell the core of the run of writes made without it (the folded write stays folded).
+    fn flush_run(&mut self) {
+        self.steady = false;
+        if let Some((count, total, max, last)) = self.run.take() {
+            self.core.fold_run(count, total, max, last);
         }
     }
 
@@ -221,6 +241,14 @@ impl Sim {
             }
             self.unfold();
         }
+        if self.folded && self.steady && !with_cb && self.mode == SinkMode::Sync && self.fail_next.is_none() {
+            // The JS face calls the sink on its own here; the core hears of it later.
+            self.log.push(Log::SinkWrite(id));
+            let (count, total, max, _) = self.run.unwrap_or((0, 0, 0, 0));
+            self.run = Some((count + 1, total + len, max.max(len), len));
+            return (id, true);
+        }
+        self.flush_run();
         let previous_done = std::mem::take(&mut self.folded);
         let (status, silent) = self.core.write_folding(id, len, cb, previous_done);
         let slot = WritableCore::<u32, SimError>::write_slot(&status, cb);
@@ -239,6 +267,7 @@ impl Sim {
                 self.log.push(Log::SinkWrite(chunk));
                 if self.fold && silent {
                     self.folded = true;
+                    self.steady = self.core.in_steady_fold();
                     return (id, true);
                 }
                 self.core.handle_sync_write_done();

@@ -576,6 +576,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
             // ending or errored), and its own completion would be silent on the same terms.
             let done = self.write_len;
             let after = self.length.saturating_sub(done);
+            let accepted = len;
             let len = self.size_of(len);
             self.insert_at = 0;
             self.length = after.saturating_add(len);
@@ -586,7 +587,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
             stats.chunks_written += 1;
             stats.units_written = stats.units_written.saturating_add(done);
             stats.chunks_accepted += 1;
-            stats.units_accepted = stats.units_accepted.saturating_add(len);
+            // As write() counts it: the length as given.
+            stats.units_accepted = stats.units_accepted.saturating_add(accepted);
             stats.sink_calls += 1;
             stats.peak_length = stats.peak_length.max(self.length);
             let silent = after < self.opts.high_water_mark || after == 0;
@@ -600,11 +602,45 @@ impl<C, E: StreamError> WritableCore<C, E> {
         (status, silent)
     }
 
+    /// A run of writes a driver made on its own in the steady state (see
+    /// [`in_steady_fold`](Self::in_steady_fold)): `count` callback-less writes, of `total`
+    /// units together, the largest `max` and the last `last`, each dispatched to the sink and
+    /// completed inside its call with success, after the folded write in flight. Exactly
+    /// `count` times `handle_sync_write_done()` then `write(chunk, len, Callback::None)`: each
+    /// of those writes is dispatched, returns true and its completion is silent, so only the
+    /// counters move, and the last one is left in flight like the folded write before it.
+    /// Returns false (and changes nothing) when the stream is not in the steady state.
+    pub fn fold_run(&mut self, count: u64, total: u64, max: u64, last: u64) -> bool {
+        if !self.in_steady_fold() || count == 0 {
+            return count == 0;
+        }
+        // In units (1 a chunk in object mode); `units_accepted` counts lengths as given.
+        let (run_units, max, last) = if self.opts.object_mode { (count, 1, 1) } else { (total, max, last) };
+        let done = self.write_len;
+        let after = self.length.saturating_sub(done);
+        self.insert_at = 0;
+        self.length = after.saturating_add(last);
+        self.write_len = last;
+        self.write_first = self.next_ord;
+        self.write_chain = None;
+        let stats = &mut self.stats;
+        // Completed: the folded write and every write of the run but the last.
+        stats.chunks_written += count;
+        stats.units_written = stats.units_written.saturating_add(done).saturating_add(run_units.saturating_sub(last));
+        stats.chunks_accepted += count;
+        stats.units_accepted = stats.units_accepted.saturating_add(total);
+        stats.sink_calls += count;
+        stats.peak_length = stats.peak_length.max(after.saturating_add(max));
+        true
+    }
+
     /// A write with no callback is in flight, completed inside its sink call (still `SYNC`),
     /// alone (not a batch, nothing buffered), in byte mode or with a tick already pending, on
     /// a stream that is constructed, uncorked, not ending, destroyed or errored, and owes no
-    /// `'drain'`.
-    fn in_steady_fold(&self) -> bool {
+    /// `'drain'`: the steady state of a sink that completes every write inside its call, in
+    /// which a callback-less write changes nothing but counters (see
+    /// [`write_folding`](Self::write_folding) and [`fold_run`](Self::fold_run)).
+    pub fn in_steady_fold(&self) -> bool {
         const MASK: u32 = WRITING | SYNC | EXPECT_WRITE_CB | FROM_BUFFER | ENDING | DESTROYED | CONSTRUCTED | NEED_DRAIN;
         self.flags & MASK == WRITING | SYNC | EXPECT_WRITE_CB | CONSTRUCTED
             && self.write_cbs == 0
