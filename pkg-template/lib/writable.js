@@ -549,7 +549,7 @@ function writeChunk(stream, chunk, encoding, cb, reserved) {
   }
   if (cb === null && reserved === 0) {
     if (len <= stream[kLease]) return leaseWrite(stream, chunk, encoding, len);
-    if (stream[kSteady] && stream[kRunLen] < 0) return runWrite(stream, chunk, encoding, len);
+    if (stream[kSteady] && stream[kRunLen] < 0) return runWrite(stream, chunk, encoding, len, null);
   }
   const r = coreWrite(stream, len, cb, reserved);
   if ((r & 3) !== W_DISPATCH) return writeNotDispatched(stream, chunk, encoding, cb, r);
@@ -652,20 +652,22 @@ function sinkCallReturned(stream, r, uses) {
 }
 
 /**
- * A callback-less write in the steady state: the core said a write now would be dispatched and,
- * completed inside its sink call, change nothing but counters. So the face calls the sink on
- * its own; if the sink completes inside the call and nothing else touched the core, the write
- * joins the run the core hears of later (flushRun). Otherwise the core hears of the run and of
- * this write now, and it ends as any dispatched write.
+ * A callback-less write in the steady state (to `stream._write`, or to the WHATWG face's `sink`
+ * object): the core said a write now would be dispatched and, completed inside its sink call,
+ * change nothing but counters. So the face calls the sink on its own; if the sink completes
+ * inside the call and nothing else touched the core, the write joins the run the core hears of
+ * later (flushRun). Otherwise the core hears of the run and of this write now, and it ends as
+ * any dispatched write.
  */
-function runWrite(stream, chunk, encoding, len) {
+function runWrite(stream, chunk, encoding, len, sink) {
   stream[kRunLen] = len;
   const outer = stream[kInDispatch];
   stream[kInDispatch] = true;
   const uses = stream[kUses];
   let result;
   try {
-    result = stream._write(chunk, encoding, stream[kOnWrite]);
+    if (sink === null) result = stream._write(chunk, encoding, stream[kOnWrite]);
+    else callSinkObject(stream, sink, chunk);
   } catch (err) {
     // The core must have this write in flight, as after any dispatch whose sink call threw.
     if (stream[kRunLen] >= 0) flushRun(stream);
@@ -695,35 +697,44 @@ function runWrite(stream, chunk, encoding, len) {
  * directly, completing as `settle()` (lib/sink.js) would.
  */
 function writeToSinkObject(stream, chunk, sink) {
-  const r = coreWrite(stream, stream[kObjectMode] ? 1 : chunk.length, null, RESERVED);
+  const len = stream[kObjectMode] ? 1 : chunk.length;
+  if (stream[kSteady] && stream[kRunLen] < 0 && stream[kReserveLater] === len) {
+    // The chunk's own reservation goes with it (an unreserved write counts it): it may join a
+    // run like any callback-less write.
+    stream[kReserveLater] = 0;
+    return runWrite(stream, chunk, 'buffer', len, sink);
+  }
+  const r = coreWrite(stream, len, null, RESERVED);
   if ((r & 3) !== W_DISPATCH) return writeNotDispatched(stream, chunk, 'buffer', null, r);
-  const onWrite = stream[kOnWrite];
   const outer = stream[kInDispatch];
   stream[kInDispatch] = true;
   const uses = stream[kUses];
   try {
-    let result;
-    let threw = false;
-    try {
-      result = sink.write(chunk);
-    } catch (err) {
-      threw = true;
-      onWrite(err ?? new Error('sink threw a nullish value'));
-    }
-    if (threw) {
-      // reported above
-    } else if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
-      result.then(
-        () => onWrite(),
-        (err) => onWrite(err ?? new Error('sink rejected with a nullish value')),
-      );
-    } else {
-      onWrite();
-    }
+    callSinkObject(stream, sink, chunk);
   } finally {
     stream[kInDispatch] = outer;
   }
   return sinkCallReturned(stream, r, uses);
+}
+
+/** `sink.write(chunk)`, completing the write when it returns, or when its promise settles. */
+function callSinkObject(stream, sink, chunk) {
+  const onWrite = stream[kOnWrite];
+  let result;
+  try {
+    result = sink.write(chunk);
+  } catch (err) {
+    onWrite(err ?? new Error('sink threw a nullish value'));
+    return;
+  }
+  if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
+    result.then(
+      () => onWrite(),
+      (err) => onWrite(err ?? new Error('sink rejected with a nullish value')),
+    );
+  } else {
+    onWrite();
+  }
 }
 
 /** What `normalizeChunk` made of a chunk (a scratch pair, to return two values without an allocation). */
