@@ -19,7 +19,7 @@ import { EventEmitter } from './events.js';
 import { errors } from './errors.js';
 import { encodeString, isEncoding, isSinkBytes, toBytes } from './encoding.js';
 import { CallbackTable, ChunkQueue, Ring } from './ring.js';
-import { isSinkObject, sinkImplementation } from './sink.js';
+import { isSinkObject, settleWrite, sinkImplementation } from './sink.js';
 import { nextTick } from './tick.js';
 
 const kCore = Symbol('kCore');
@@ -667,7 +667,7 @@ function runWrite(stream, chunk, encoding, len, sink) {
   let result;
   try {
     if (sink === null) result = stream._write(chunk, encoding, stream[kOnWrite]);
-    else callSinkObject(stream, sink, chunk);
+    else settleWrite(sink, chunk, stream[kOnWrite]);
   } catch (err) {
     // The core must have this write in flight, as after any dispatch whose sink call threw.
     if (stream[kRunLen] >= 0) flushRun(stream);
@@ -694,7 +694,7 @@ function runWrite(stream, chunk, encoding, len, sink) {
 /**
  * The WHATWG face's write of a chunk that needs no normalising straight into the sink object it
  * was made over (see kWriteReservedQuiet): `dispatchWrite` with `sink.write(chunk)` called
- * directly, completing as `settle()` (lib/sink.js) would.
+ * directly (`settleWrite`, lib/sink.js).
  */
 function writeToSinkObject(stream, chunk, sink) {
   const len = stream[kObjectMode] ? 1 : chunk.length;
@@ -710,31 +710,11 @@ function writeToSinkObject(stream, chunk, sink) {
   stream[kInDispatch] = true;
   const uses = stream[kUses];
   try {
-    callSinkObject(stream, sink, chunk);
+    settleWrite(sink, chunk, stream[kOnWrite]);
   } finally {
     stream[kInDispatch] = outer;
   }
   return sinkCallReturned(stream, r, uses);
-}
-
-/** `sink.write(chunk)`, completing the write when it returns, or when its promise settles. */
-function callSinkObject(stream, sink, chunk) {
-  const onWrite = stream[kOnWrite];
-  let result;
-  try {
-    result = sink.write(chunk);
-  } catch (err) {
-    onWrite(err ?? new Error('sink threw a nullish value'));
-    return;
-  }
-  if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
-    result.then(
-      () => onWrite(),
-      (err) => onWrite(err ?? new Error('sink rejected with a nullish value')),
-    );
-  } else {
-    onWrite();
-  }
 }
 
 /** What `normalizeChunk` made of a chunk (a scratch pair, to return two values without an allocation). */
