@@ -199,8 +199,10 @@ pub struct Stats {
     pub writev_calls: u64,
 }
 
-/// One queued write request (its chunk is in `buffered_chunks`, at the same position). The
-/// callback stays with the driver: only whether there is one.
+/// One queued write request (its chunk is in `buffered_chunks`, in the same order), or, with a
+/// writev sink, a run of callback-less writes buffered together (`write_buffered_batch`): the
+/// buffer then only ever leaves whole, so the run needs no record per write. The callback stays
+/// with the driver: only whether there is one.
 #[derive(Clone, Copy, Debug)]
 struct Request {
     len: u64,
@@ -499,7 +501,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
     }
     /// Requests queued behind the in-flight one (not counting it).
     pub fn buffered_count(&self) -> usize {
-        self.buffered.len()
+        self.buffered_chunks.len()
     }
     /// `'close'` has been emitted (or would have been, with `emitClose` false).
     pub fn close_emitted(&self) -> bool {
@@ -767,11 +769,16 @@ impl<C, E: StreamError> WritableCore<C, E> {
             self.begin();
             let (ord, chain) = (self.next_ord, self.cb_chain);
             let (mut total, mut accepted) = (0u64, 0u64);
+            // With a writev sink the buffer only ever leaves whole (one batch), so the run takes
+            // one request record; otherwise each write keeps its own, to go to the sink alone.
+            let merge = self.opts.has_writev;
+            let mut merged = 0u64;
             for (chunk, len) in writes.by_ref() {
                 let units = self.size_of(len);
                 if total.saturating_add(units) > budget {
                     // Over the budget (a driver that kept to it never gets here): this write
                     // and the rest go through write() itself.
+                    self.push_merged_run(merged, total, chain, ord);
                     self.account_buffered_batch(total, accepted);
                     let first = matches!(self.write(chunk, len, Callback::None), WriteStatus::Buffered(true));
                     return first & self.write_buffered_batch(writes);
@@ -780,9 +787,14 @@ impl<C, E: StreamError> WritableCore<C, E> {
                 accepted = accepted.saturating_add(len);
                 self.pending_cb += 1;
                 self.stats.chunks_accepted += 1;
-                self.buffered.push_back(Request { len: units, cb: Callback::None, chain, ord });
+                if merge {
+                    merged += 1;
+                } else {
+                    self.buffered.push_back(Request { len: units, cb: Callback::None, chain, ord });
+                }
                 self.buffered_chunks.push_back(chunk);
             }
+            self.push_merged_run(merged, total, chain, ord);
             self.account_buffered_batch(total, accepted);
             return true;
         }
@@ -791,6 +803,14 @@ impl<C, E: StreamError> WritableCore<C, E> {
             as_promised &= matches!(self.write(chunk, len, Callback::None), WriteStatus::Buffered(true));
         }
         as_promised
+    }
+
+    /// The one request record of `writes` callback-less writes of `units` together that
+    /// `write_buffered_batch` buffered for a writev sink (their chunks are in `buffered_chunks`).
+    fn push_merged_run(&mut self, writes: u64, units: u64, chain: u32, ord: u64) {
+        if writes > 0 {
+            self.buffered.push_back(Request { len: units, cb: Callback::None, chain, ord });
+        }
     }
 
     /// The length and counters of `total` units (`accepted` as given) just buffered by
@@ -1227,8 +1247,9 @@ impl<C, E: StreamError> WritableCore<C, E> {
         if self.has(DESTROYED) || self.corked > 0 || self.buffered.is_empty() || !self.has(CONSTRUCTED) {
             return;
         }
-        if self.buffered.len() > 1 && self.opts.has_writev {
-            let n = self.buffered.len() as u64;
+        // Writes, not request records: with a writev sink a run of writes may share a record.
+        if self.buffered_chunks.len() > 1 && self.opts.has_writev {
+            let n = self.buffered_chunks.len() as u64;
             self.pending_cb = self.pending_cb.saturating_sub(n - 1);
             let cbs = self.buffered_cbs;
             self.buffered_cbs = 0;
@@ -1369,7 +1390,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
         }
         let errored = self.errored.clone();
         if !self.buffered.is_empty() {
-            let count = u32::try_from(self.buffered.len()).unwrap_or(u32::MAX);
+            let count = u32::try_from(self.buffered_chunks.len()).unwrap_or(u32::MAX);
             self.emit(Step::Out(Output::Discard { count }));
         }
         let mut cbs = 0u32;
