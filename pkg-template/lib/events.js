@@ -322,6 +322,14 @@ function countListeners(type, listener) {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Node's shape mode (streams turn it on): the events a stream always has stay keys of `_events`
+ * (set to undefined when their last listener goes) instead of being deleted, so `_events` keeps
+ * one hidden class; deleting keys would make V8 fall back to a slow dictionary for it, and every
+ * `once('drain')` would pay for that. `removeAllListeners()` turns it off, as in Node.
+ */
+export const kShapeMode = Symbol('shapeMode');
+
 export class EventEmitter {
   constructor(opts) {
     const inherited = Object.getPrototypeOf(this)._events;
@@ -428,7 +436,11 @@ export class EventEmitter {
     if (list === undefined) return this;
 
     if (list === listener || list.listener === listener) {
-      if (--this._eventsCount === 0) {
+      this._eventsCount -= 1;
+      if (this[kShapeMode]) {
+        // As Node: the key stays, and no 'removeListener' is emitted.
+        events[type] = undefined;
+      } else if (this._eventsCount === 0) {
         this._events = { __proto__: null };
       } else {
         delete events[type];
@@ -470,6 +482,7 @@ export class EventEmitter {
         if (--this._eventsCount === 0) this._events = { __proto__: null };
         else delete events[type];
       }
+      this[kShapeMode] = false;
       return this;
     }
 
@@ -481,6 +494,7 @@ export class EventEmitter {
       this.removeAllListeners('removeListener');
       this._events = { __proto__: null };
       this._eventsCount = 0;
+      this[kShapeMode] = false;
       return this;
     }
 
@@ -502,7 +516,10 @@ export class EventEmitter {
   }
 
   eventNames() {
-    return this._eventsCount > 0 ? Reflect.ownKeys(this._events) : [];
+    if (this._eventsCount === 0) return [];
+    const events = this._events;
+    // In shape mode some keys are there with no listener.
+    return Reflect.ownKeys(events).filter((key) => events[key] !== undefined);
   }
 
   static listenerCount(emitter, type) {

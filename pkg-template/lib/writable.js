@@ -15,7 +15,7 @@
 
 import { WritableCore, wasmMemory } from '../wasm/wasm_writable.js';
 import * as C from './codes.js';
-import { EventEmitter } from './events.js';
+import { EventEmitter, kShapeMode } from './events.js';
 import { errors } from './errors.js';
 import { encodeString, isEncoding, isSinkBytes, toBytes } from './encoding.js';
 import { CallbackTable, ChunkQueue, Ring } from './ring.js';
@@ -214,6 +214,13 @@ function reportPending(stream, core, pending) {
 export class Writable extends EventEmitter {
   constructor(options) {
     super();
+    // The events every stream has, as keys from the start, in Node's order and shape mode. (A
+    // `__proto__: null` literal or Object.create(null) would start V8 in dictionary mode;
+    // setPrototypeOf on a literal keeps its fast shape.)
+    const events = { close: undefined, error: undefined, prefinish: undefined, finish: undefined, drain: undefined };
+    Object.setPrototypeOf(events, null);
+    this._events = events;
+    this[kShapeMode] = true;
     const o = options ?? {};
     if (o.sink !== undefined) {
       if (!isSinkObject(o.sink)) throw errors.invalidArgType('options.sink', 'an object with a write method', o.sink);
