@@ -503,7 +503,17 @@ mod differential {
         // Accepted writes with a callback not called yet -> whether they reached the sink.
         let mut owed: std::collections::BTreeMap<u32, bool> = Default::default();
         let mut inflight: Vec<u32> = Vec::new();
+        // The documented divergence of `cork()` after `end()`: a later flush (uncork(), or an
+        // end() that uncorks) whose writes complete synchronously; Node never finishes then.
+        let mut ended = false;
+        let mut corked_after_end = false;
         for &c in cmds {
+            let lone_flush = corked_after_end && setup.sync && matches!(c, Cmd::Uncork | Cmd::End { .. });
+            match c {
+                Cmd::Cork if ended => corked_after_end = true,
+                Cmd::End { .. } => ended = true,
+                _ => {}
+            }
             let mut ret = None;
             let accepted_before = sim.state().stats().chunks_accepted;
             let op = match c {
@@ -580,6 +590,9 @@ mod differential {
                 armed = true;
             } else {
                 diverged |= loop_divergence(&sim, &mut armed, seen);
+            }
+            if lone_flush && sim.log[seen..].iter().any(|l| matches!(l, Log::SinkWrite(_) | Log::SinkWritev(_))) {
+                diverged = true;
             }
             for l in &sim.log[seen..] {
                 match l {

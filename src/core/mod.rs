@@ -61,8 +61,8 @@
 //! callback at once while earlier writes' callbacks wait for their ticks, and a destroy or error
 //! calls the discarded writes' callbacks before those.
 //!
-//! * `cork()` after `end()`, then an `uncork()` whose flush completes synchronously without
-//!   callbacks: Node never emits `'finish'`; the core does.
+//! * `cork()` after `end()`, then an `uncork()` (or another `end()`, which uncorks) whose flush
+//!   completes synchronously without callbacks: Node never emits `'finish'`; the core does.
 //! * `destroy(err)` during `construct` that then fails: Node passes an `AggregateError` (the
 //!   destroy error's code and message); the core passes [`StreamError::aggregate`], by default the
 //!   destroy error.
