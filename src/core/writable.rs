@@ -572,27 +572,12 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// steady state of a sink that completes each write inside its call, with no callback,
     /// takes a short path that only moves the counters.
     pub fn write_folding(&mut self, chunk: C, len: u64, cb: Callback, previous_done: bool) -> (WriteStatus<C>, bool) {
-        if previous_done && cb == Callback::None && self.in_steady_fold() {
-            // handle_sync_write_done() of a write with no callback and nothing behind it: no
-            // output and no tick; then write() dispatches at once (nothing is buffered, corked,
-            // ending or errored), and its own completion would be silent on the same terms.
-            let done = self.write_len;
-            let after = self.length.saturating_sub(done);
-            let accepted = len;
-            let len = self.size_of(len);
-            self.insert_at = 0;
-            self.length = after.saturating_add(len);
-            self.write_len = len;
-            self.write_first = self.next_ord;
-            self.write_chain = None;
-            let stats = &mut self.stats;
-            stats.chunks_written += 1;
-            stats.units_written = stats.units_written.saturating_add(done);
-            stats.chunks_accepted += 1;
-            // As write() counts it: the length as given.
-            stats.units_accepted = stats.units_accepted.saturating_add(accepted);
-            stats.sink_calls += 1;
-            stats.peak_length = stats.peak_length.max(self.length);
+        // In the steady state this is a run of one: handle_sync_write_done() of a write with no
+        // callback and nothing behind it has no output and no tick, then write() dispatches at
+        // once (nothing is buffered, corked, ending or errored), and its own completion would
+        // be silent on the same terms.
+        if previous_done && cb == Callback::None && self.fold_run(1, len, len, len) {
+            let after = self.length.saturating_sub(self.write_len);
             let silent = after < self.opts.high_water_mark || after == 0;
             return (WriteStatus::Dispatch(chunk), silent);
         }
@@ -761,11 +746,12 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// buffered with `true`, as the budget promised (a driver that kept to it always gets true).
     pub fn write_buffered_batch(&mut self, writes: impl IntoIterator<Item = (C, u64)>) -> bool {
         let mut writes = writes.into_iter();
-        if self.buffered_write_budget() > 0 {
+        let budget = self.buffered_write_budget();
+        if budget > 0 {
             // Within the budget nothing but counters and the buffer moves: write() of each
             // would buffer it (corked, or behind the write in flight), add its units, and
-            // return true (length stays below the highWaterMark). Done in one pass while the running total stays within the budget.
-            let budget = self.buffered_write_budget();
+            // return true (length stays below the highWaterMark). Done in one pass while the
+            // running total stays within the budget.
             self.begin();
             let (ord, chain) = (self.next_ord, self.cb_chain);
             let (mut total, mut accepted) = (0u64, 0u64);
