@@ -125,16 +125,17 @@ function nop() {}
 // (stream[kPending]): the core must hear of it before anything else.
 /** The write completed inside its sink call, which returned, and the core said that was silent. */
 const FOLDED = 1;
-/** stream[kLease] when the face holds no budget for buffered writes (see `cork()`). */
-const NO_LEASE = -1;
-/** A result of the core's write()/writeReturned() at or above this carries a budget. */
-const BUDGET_UNIT = 1 << C.BUDGET_SHIFT;
-/** stream[kLeaseLens] before the first write on a cork budget. */
-const NO_LENS = new Float64Array(0);
 /** The sink completed the write it is being called with, inside that call (not yet returned). */
 const SYNC_OK = 2;
 /** The same, failing with stream[kSyncErr]. */
 const SYNC_ERR = 3;
+
+/** stream[kLease] when the face holds no budget for buffered writes (see `cork()`). */
+const NO_LEASE = -1;
+/** A result of the core's write()/writeReturned() at or above this carries a budget. */
+const BUDGET_UNIT = 1 << C.BUDGET_SHIFT;
+/** stream[kLeaseLens] before the first write on a budget. */
+const NO_LENS = new Float64Array(0);
 
 /**
  * The stream's core, after reporting a held-back completion if there is one: every use of the
@@ -156,8 +157,8 @@ function coreOf(stream) {
 }
 
 /**
- * Hand the writes accepted within the cork budget to the core (one call for the lot) and give
- * the budget up: every use of the core ends it.
+ * Hand the writes accepted within the buffered-write budget to the core (one call for the lot)
+ * and give the budget up: every use of the core ends it.
  */
 function endLease(stream) {
   stream[kLease] = NO_LEASE;
@@ -187,8 +188,9 @@ function flushRun(stream) {
   }
   const len = stream[kRunLen];
   if (len >= 0) {
+    // PREVIOUS_DONE reports the folded write's completion; this write's own, if it had one in
+    // its call so far, becomes the held-back one.
     stream[kRunLen] = -1;
-    stream[kPending] = 0; // reported by PREVIOUS_DONE
     stream[kRunR] = core.write(len, PREVIOUS_DONE);
     stream[kPending] = stream[kRunDone];
     stream[kRunDone] = 0;
@@ -310,7 +312,7 @@ export class Writable extends EventEmitter {
         return;
       }
       if (this[kInDispatch] && this[kPending] === 0 && this[kRunLen] < 0) {
-        // Writes accepted on the cork budget came first: the core hears of them first.
+        // Writes accepted on a budget came first: the core hears of them first.
         if (this[kLease] !== NO_LEASE) endLease(this);
         if (err) {
           this[kPending] = SYNC_ERR;
@@ -537,9 +539,9 @@ if (typeof Symbol.asyncDispose === 'symbol') {
 
 /**
  * Validate and normalise a chunk, then hand it to the core. Returns write()'s result or REJECTED.
- * The hot path (a Buffer, or any value in object mode, with no encoding; a sink that completes
- * inside its call) is one call into the core and nothing else. Each step is a small function,
- * so V8 can inline the whole path into the caller.
+ * The hot path (a Buffer, or any value in object mode, with no encoding) is at most one call
+ * into the core: none on a buffered-write budget or in a steady-state run. Each step is a small
+ * function, so V8 can inline the whole path into the caller.
  */
 function writeChunk(stream, chunk, encoding, cb, reserved) {
   if (typeof cb !== 'function') cb = null;
@@ -560,10 +562,10 @@ function writeChunk(stream, chunk, encoding, cb, reserved) {
   }
   const r = coreWrite(stream, len, cb, reserved);
   if ((r & 3) !== W_DISPATCH) return writeNotDispatched(stream, chunk, encoding, cb, r);
-  return dispatchWrite(stream, chunk, encoding, cb, r);
+  return dispatchWrite(stream, chunk, encoding, cb, r, null);
 }
 
-/** A callback-less write while corked, within the budget the core named: buffered, true. */
+/** A callback-less write within the buffered-write budget the core named: buffered, true. */
 function leaseWrite(stream, chunk, encoding, len) {
   stream[kLease] -= len;
   let lens = stream[kLeaseLens];
@@ -622,21 +624,31 @@ function coreWrite(stream, len, cb, reserved) {
   return stream[kCore].write(len, flags);
 }
 
-/** Hand a write the core dispatched to the sink; returns write()'s result. */
-function dispatchWrite(stream, chunk, encoding, cb, r) {
+/**
+ * Hand a write the core dispatched to the sink (`stream._write`, or the WHATWG face's `sink`
+ * object); returns write()'s result.
+ */
+function dispatchWrite(stream, chunk, encoding, cb, r, sink) {
   if (cb !== null) stream[kWriteCbs].add(cb);
   const outer = stream[kInDispatch];
   stream[kInDispatch] = true;
   const uses = stream[kUses];
   let result;
   try {
-    // A method call, not `fn.call(stream, …)`: V8 inlines it (about 6 ns a write here).
-    result = stream._write(chunk, encoding, stream[kOnWrite]);
+    result = callSink(stream, chunk, encoding, sink);
   } finally {
     stream[kInDispatch] = outer;
   }
   if (result !== undefined) adoptWritePromise(stream, stream._write, result);
   return sinkCallReturned(stream, r, uses);
+}
+
+/** The sink call of a write: what `_write` returned (a sink object completes through settleWrite). */
+function callSink(stream, chunk, encoding, sink) {
+  // A method call, not `fn.call(stream, …)`: V8 inlines it (about 6 ns a write here).
+  if (sink === null) return stream._write(chunk, encoding, stream[kOnWrite]);
+  settleWrite(sink, chunk, stream[kOnWrite]);
+  return undefined;
 }
 
 /**
@@ -673,8 +685,7 @@ function runWrite(stream, chunk, encoding, len, sink) {
   const uses = stream[kUses];
   let result;
   try {
-    if (sink === null) result = stream._write(chunk, encoding, stream[kOnWrite]);
-    else settleWrite(sink, chunk, stream[kOnWrite]);
+    result = callSink(stream, chunk, encoding, sink);
   } catch (err) {
     // The core must have this write in flight, as after any dispatch whose sink call threw.
     if (stream[kRunLen] >= 0) flushRun(stream);
@@ -700,8 +711,7 @@ function runWrite(stream, chunk, encoding, len, sink) {
 
 /**
  * The WHATWG face's write of a chunk that needs no normalising straight into the sink object it
- * was made over (see kWriteReservedQuiet): `dispatchWrite` with `sink.write(chunk)` called
- * directly (`settleWrite`, lib/sink.js).
+ * was made over (see kWriteReservedQuiet), to `sink.write(chunk)` directly.
  */
 function writeToSinkObject(stream, chunk, sink) {
   const len = stream[kObjectMode] ? 1 : chunk.length;
@@ -713,15 +723,7 @@ function writeToSinkObject(stream, chunk, sink) {
   }
   const r = coreWrite(stream, len, null, RESERVED);
   if ((r & 3) !== W_DISPATCH) return writeNotDispatched(stream, chunk, 'buffer', null, r);
-  const outer = stream[kInDispatch];
-  stream[kInDispatch] = true;
-  const uses = stream[kUses];
-  try {
-    settleWrite(sink, chunk, stream[kOnWrite]);
-  } finally {
-    stream[kInDispatch] = outer;
-  }
-  return sinkCallReturned(stream, r, uses);
+  return dispatchWrite(stream, chunk, 'buffer', null, r, sink);
 }
 
 /** What `normalizeChunk` made of a chunk (a scratch pair, to return two values without an allocation). */
@@ -782,7 +784,7 @@ function adoptWritePromise(stream, fn, result) {
 }
 
 function callWrite(stream, chunk, encoding) {
-  const result = stream._write(chunk, encoding, stream[kOnWrite]);
+  const result = callSink(stream, chunk, encoding, null);
   if (result !== undefined) adoptWritePromise(stream, stream._write, result);
 }
 
