@@ -14,7 +14,11 @@ use wasm_writable::core::{Callback, ErrorCode, Options, Output, WritableCore, Wr
 type Core = WritableCore<(), ErrorCode>;
 
 fn core(has_writev: bool) -> Core {
-    Core::new(Options { high_water_mark: 16 * 1024, has_writev, ..Options::new(false) })
+    Core::new(Options {
+        high_water_mark: 16 * 1024,
+        has_writev,
+        ..Options::new(false)
+    })
 }
 
 /// Poll until `None`, doing what a face does for each output with a synchronous sink.
@@ -127,13 +131,19 @@ fn main() {
     let mut rows: Vec<(&str, f64, u32)> = Vec::new();
 
     let mut c = core(false);
-    rows.push(("(a) write → sync complete, no callback", measure(iters, rounds, || write_sync_no_callback(&mut c)), 1));
+    rows.push((
+        "(a) write → sync complete, no callback",
+        measure(iters, rounds, || write_sync_no_callback(&mut c)),
+        1,
+    ));
     assert_eq!(c.length(), 0);
 
     let mut c = core(false);
     rows.push((
         "(b) write → sync complete → tick → callback",
-        measure(iters, rounds, || write_sync_with_callback(&mut c, Callback::New)),
+        measure(iters, rounds, || {
+            write_sync_with_callback(&mut c, Callback::New)
+        }),
         1,
     ));
     assert_eq!(c.pending_ticks(), 0);
@@ -141,16 +151,25 @@ fn main() {
     let mut c = core(false);
     rows.push((
         "(b') same, callback shared with the previous write",
-        measure(iters, rounds, || write_sync_with_callback(&mut c, Callback::Same)),
+        measure(iters, rounds, || {
+            write_sync_with_callback(&mut c, Callback::Same)
+        }),
         1,
     ));
 
     let mut c = core(true);
-    rows.push(("(c) cork, 16 writes, uncork → writev → complete", measure(iters / 16, rounds, || cork_16_uncork_writev(&mut c)), 16));
+    rows.push((
+        "(c) cork, 16 writes, uncork → writev → complete",
+        measure(iters / 16, rounds, || cork_16_uncork_writev(&mut c)),
+        16,
+    ));
     assert_eq!((c.length(), c.stats().writev_calls > 0), (0, true));
 
     println!();
-    println!("{:<52} {:>10} {:>12}", "scenario (native, release)", "ns/op", "ns/write");
+    println!(
+        "{:<52} {:>10} {:>12}",
+        "scenario (native, release)", "ns/op", "ns/write"
+    );
     println!("{}", "-".repeat(76));
     for (name, ns, writes) in rows {
         println!("{name:<52} {ns:>10.1} {:>12.1}", ns / f64::from(writes));

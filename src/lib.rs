@@ -7,7 +7,15 @@
 //! * [`sinks`]: where the bytes go: the [`sinks::Sink`] trait and the built-in Rust sinks.
 //! * `bindings` (wasm32 only): the wasm-bindgen surface the JavaScript faces drive.
 #![warn(missing_docs)]
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
 pub mod core;
 pub mod sinks;

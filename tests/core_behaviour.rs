@@ -9,7 +9,10 @@ use wasm_writable::core::sim::{Log, Pending, Sim, SimError, SinkMode};
 use wasm_writable::core::{ErrorCode, Event, Options};
 
 fn bytes(hwm: u64) -> Options {
-    Options { high_water_mark: hwm, ..Options::new(false) }
+    Options {
+        high_water_mark: hwm,
+        ..Options::new(false)
+    }
 }
 
 fn ok(id: u32) -> Log {
@@ -61,7 +64,13 @@ fn large_write_to_async_sink_returns_false_and_needs_drain() {
 
 #[test]
 fn object_mode_counts_objects_not_bytes() {
-    let mut s = Sim::new(Options { high_water_mark: 2, ..Options::new(true) }, SinkMode::Async);
+    let mut s = Sim::new(
+        Options {
+            high_water_mark: 2,
+            ..Options::new(true)
+        },
+        SinkMode::Async,
+    );
     assert!(s.write(1000).1);
     assert_eq!(s.core.length(), 1);
     assert!(!s.write(1000).1);
@@ -142,7 +151,13 @@ fn sync_completions_of_the_same_callback_share_one_tick() {
     s.write_with(1, true, true);
     assert_eq!(s.pending_ticks(), 1);
     s.run_ticks();
-    assert_eq!(s.log.iter().filter(|l| matches!(l, Log::WriteCb(_, Ok(())))).count(), 3);
+    assert_eq!(
+        s.log
+            .iter()
+            .filter(|l| matches!(l, Log::WriteCb(_, Ok(()))))
+            .count(),
+        3
+    );
 }
 
 #[test]
@@ -163,26 +178,49 @@ fn writes_reach_the_sink_in_order_one_at_a_time() {
     for _ in 0..4 {
         s.complete();
     }
-    let writes: Vec<Log> = s.log.iter().filter(|l| matches!(l, Log::SinkWrite(_))).cloned().collect();
-    assert_eq!(writes, ids.iter().map(|i| Log::SinkWrite(*i)).collect::<Vec<_>>());
+    let writes: Vec<Log> = s
+        .log
+        .iter()
+        .filter(|l| matches!(l, Log::SinkWrite(_)))
+        .cloned()
+        .collect();
+    assert_eq!(
+        writes,
+        ids.iter().map(|i| Log::SinkWrite(*i)).collect::<Vec<_>>()
+    );
 }
 
 #[test]
 fn writes_behind_a_busy_sink_are_batched_into_writev() {
-    let mut s = Sim::new(Options { has_writev: true, ..bytes(1000) }, SinkMode::Async);
+    let mut s = Sim::new(
+        Options {
+            has_writev: true,
+            ..bytes(1000)
+        },
+        SinkMode::Async,
+    );
     let (a, _) = s.write(1);
     let (b, _) = s.write(1);
     let (c, _) = s.write(1);
     s.complete();
     // As in Node's onwrite: the buffer is handed on before the finished write's callback runs.
-    assert_eq!(s.log, vec![Log::SinkWrite(a), Log::SinkWritev(vec![b, c]), ok(a)]);
+    assert_eq!(
+        s.log,
+        vec![Log::SinkWrite(a), Log::SinkWritev(vec![b, c]), ok(a)]
+    );
     s.complete();
     assert_eq!(s.log[3..], [ok(b), ok(c)]);
 }
 
 #[test]
 fn single_buffered_write_uses_write_not_writev() {
-    let mut s = Sim::new(Options { has_writev: true, ..bytes(1000) }, SinkMode::Async);
+    let mut s = Sim::new(
+        Options {
+            has_writev: true,
+            ..bytes(1000)
+        },
+        SinkMode::Async,
+    );
     s.write(1);
     let (b, _) = s.write(1);
     s.complete();
@@ -191,7 +229,13 @@ fn single_buffered_write_uses_write_not_writev() {
 
 #[test]
 fn cork_buffers_and_uncork_flushes_as_one_writev() {
-    let mut s = Sim::new(Options { has_writev: true, ..bytes(1000) }, SinkMode::Async);
+    let mut s = Sim::new(
+        Options {
+            has_writev: true,
+            ..bytes(1000)
+        },
+        SinkMode::Async,
+    );
     s.cork();
     let ids: Vec<u32> = (0..3).map(|_| s.write(2).0).collect();
     assert!(s.log.is_empty());
@@ -207,13 +251,27 @@ fn cork_without_writev_flushes_one_write_after_another() {
     s.cork();
     let ids: Vec<u32> = (0..3).map(|_| s.write(2).0).collect();
     s.uncork();
-    let writes: Vec<Log> = s.log.iter().filter(|l| matches!(l, Log::SinkWrite(_))).cloned().collect();
-    assert_eq!(writes, ids.iter().map(|i| Log::SinkWrite(*i)).collect::<Vec<_>>());
+    let writes: Vec<Log> = s
+        .log
+        .iter()
+        .filter(|l| matches!(l, Log::SinkWrite(_)))
+        .cloned()
+        .collect();
+    assert_eq!(
+        writes,
+        ids.iter().map(|i| Log::SinkWrite(*i)).collect::<Vec<_>>()
+    );
 }
 
 #[test]
 fn cork_nests_and_needs_as_many_uncorks() {
-    let mut s = Sim::new(Options { has_writev: true, ..bytes(1000) }, SinkMode::Async);
+    let mut s = Sim::new(
+        Options {
+            has_writev: true,
+            ..bytes(1000)
+        },
+        SinkMode::Async,
+    );
     s.cork();
     s.cork();
     s.write(1);
@@ -234,7 +292,13 @@ fn uncork_below_zero_is_harmless() {
 
 #[test]
 fn end_uncorks_fully() {
-    let mut s = Sim::new(Options { has_writev: true, ..bytes(1000) }, SinkMode::Sync);
+    let mut s = Sim::new(
+        Options {
+            has_writev: true,
+            ..bytes(1000)
+        },
+        SinkMode::Sync,
+    );
     s.cork();
     s.cork();
     s.write(1);
@@ -251,13 +315,22 @@ fn lifecycle_emits_prefinish_finish_close_in_order() {
     s.write(1);
     s.end(None);
     s.settle();
-    assert_eq!(s.events(), vec![Event::Prefinish, Event::Finish, Event::Close]);
+    assert_eq!(
+        s.events(),
+        vec![Event::Prefinish, Event::Finish, Event::Close]
+    );
     assert!(s.core.finished() && s.core.destroyed() && s.core.closed());
 }
 
 #[test]
 fn final_runs_after_last_write_and_before_finish() {
-    let mut s = Sim::new(Options { has_final: true, ..bytes(1000) }, SinkMode::Async);
+    let mut s = Sim::new(
+        Options {
+            has_final: true,
+            ..bytes(1000)
+        },
+        SinkMode::Async,
+    );
     let (a, _) = s.write(1);
     s.end(None);
     assert!(!s.log.contains(&Log::SinkFinal));
@@ -274,13 +347,22 @@ fn final_runs_after_last_write_and_before_finish() {
 
 #[test]
 fn final_error_errors_the_stream_and_skips_finish() {
-    let mut s = Sim::new(Options { has_final: true, ..bytes(1000) }, SinkMode::Async);
+    let mut s = Sim::new(
+        Options {
+            has_final: true,
+            ..bytes(1000)
+        },
+        SinkMode::Async,
+    );
     let e = s.end(None);
     s.run_ticks();
     assert_eq!(s.pending(), Pending::Final);
     s.fail(SimError::Sink(7));
     s.settle();
-    assert_eq!(s.events(), vec![Event::Error(SimError::Sink(7)), Event::Close]);
+    assert_eq!(
+        s.events(),
+        vec![Event::Error(SimError::Sink(7)), Event::Close]
+    );
     assert!(s.log.contains(&Log::EndCb(e, Err(SimError::Sink(7)))));
 }
 
@@ -310,7 +392,10 @@ fn end_twice_after_finish_gives_already_finished() {
     s.settle();
     let e = s.end(None);
     s.settle();
-    assert!(s.log.contains(&Log::EndCb(e, Err(SimError::Code(ErrorCode::AlreadyFinished("end"))))));
+    assert!(s.log.contains(&Log::EndCb(
+        e,
+        Err(SimError::Code(ErrorCode::AlreadyFinished("end")))
+    )));
 }
 
 #[test]
@@ -332,8 +417,14 @@ fn write_after_end_fails_callback_then_errors_stream() {
     assert!(!ret);
     s.settle();
     let err = SimError::Code(ErrorCode::WriteAfterEnd);
-    let cb = s.log.iter().position(|l| *l == Log::WriteCb(w, Err(err.clone())));
-    let error = s.log.iter().position(|l| *l == ev(Event::Error(err.clone())));
+    let cb = s
+        .log
+        .iter()
+        .position(|l| *l == Log::WriteCb(w, Err(err.clone())));
+    let error = s
+        .log
+        .iter()
+        .position(|l| *l == ev(Event::Error(err.clone())));
     assert!(cb.is_some() && cb < error, "{:?}", s.log);
     assert_eq!(s.core.errored(), Some(&err));
     assert_eq!(s.events().last(), Some(&Event::Close));
@@ -346,7 +437,10 @@ fn write_after_destroy_fails_with_destroyed() {
     let (w, ret) = s.write(1);
     assert!(!ret);
     s.settle();
-    assert!(s.log.contains(&Log::WriteCb(w, Err(SimError::Code(ErrorCode::Destroyed("write"))))));
+    assert!(s.log.contains(&Log::WriteCb(
+        w,
+        Err(SimError::Code(ErrorCode::Destroyed("write")))
+    )));
     // No 'error' event: the stream was already destroyed.
     assert_eq!(s.events(), vec![Event::Close]);
 }
@@ -388,7 +482,10 @@ fn sync_sink_error_is_reported_on_a_tick() {
     assert_eq!(s.core.errored(), Some(&SimError::Sink(3)));
     s.run_ticks();
     assert_eq!(s.log[1], Log::WriteCb(a, Err(SimError::Sink(3))));
-    assert_eq!(s.events(), vec![Event::Error(SimError::Sink(3)), Event::Close]);
+    assert_eq!(
+        s.events(),
+        vec![Event::Error(SimError::Sink(3)), Event::Close]
+    );
 }
 
 #[test]
@@ -398,9 +495,18 @@ fn destroy_fails_buffered_writes_with_destroyed_then_closes() {
     let (b, _) = s.write(1);
     s.destroy(None);
     s.settle();
-    assert!(s.log.contains(&Log::WriteCb(b, Err(SimError::Code(ErrorCode::Destroyed("write"))))));
+    assert!(s.log.contains(&Log::WriteCb(
+        b,
+        Err(SimError::Code(ErrorCode::Destroyed("write")))
+    )));
     assert_eq!(s.events(), vec![Event::Close]);
-    assert_eq!(s.log.iter().filter(|l| matches!(l, Log::SinkDestroy(_))).count(), 1);
+    assert_eq!(
+        s.log
+            .iter()
+            .filter(|l| matches!(l, Log::SinkDestroy(_)))
+            .count(),
+        1
+    );
 }
 
 #[test]
@@ -409,7 +515,10 @@ fn destroy_with_error_emits_error_then_close_once() {
     s.destroy(Some(SimError::Sink(9)));
     s.destroy(Some(SimError::Sink(10)));
     s.settle();
-    assert_eq!(s.events(), vec![Event::Error(SimError::Sink(9)), Event::Close]);
+    assert_eq!(
+        s.events(),
+        vec![Event::Error(SimError::Sink(9)), Event::Close]
+    );
     assert_eq!(s.core.errored(), Some(&SimError::Sink(9)));
 }
 
@@ -419,13 +528,23 @@ fn destroy_passes_its_error_to_the_sink_once() {
     s.destroy(Some(SimError::Sink(4)));
     s.destroy(None);
     s.settle();
-    let destroys: Vec<&Log> = s.log.iter().filter(|l| matches!(l, Log::SinkDestroy(_))).collect();
+    let destroys: Vec<&Log> = s
+        .log
+        .iter()
+        .filter(|l| matches!(l, Log::SinkDestroy(_)))
+        .collect();
     assert_eq!(destroys, vec![&Log::SinkDestroy(Some(SimError::Sink(4)))]);
 }
 
 #[test]
 fn emit_close_false_suppresses_close() {
-    let mut s = Sim::new(Options { emit_close: false, ..bytes(1000) }, SinkMode::Sync);
+    let mut s = Sim::new(
+        Options {
+            emit_close: false,
+            ..bytes(1000)
+        },
+        SinkMode::Sync,
+    );
     s.end(None);
     s.settle();
     assert_eq!(s.events(), vec![Event::Prefinish, Event::Finish]);
@@ -434,7 +553,13 @@ fn emit_close_false_suppresses_close() {
 
 #[test]
 fn auto_destroy_false_keeps_stream_alive_after_finish() {
-    let mut s = Sim::new(Options { auto_destroy: false, ..bytes(1000) }, SinkMode::Sync);
+    let mut s = Sim::new(
+        Options {
+            auto_destroy: false,
+            ..bytes(1000)
+        },
+        SinkMode::Sync,
+    );
     s.end(None);
     s.settle();
     assert!(s.core.finished());
@@ -443,7 +568,13 @@ fn auto_destroy_false_keeps_stream_alive_after_finish() {
 
 #[test]
 fn auto_destroy_false_reports_sink_error_without_destroying() {
-    let mut s = Sim::new(Options { auto_destroy: false, ..bytes(1000) }, SinkMode::Async);
+    let mut s = Sim::new(
+        Options {
+            auto_destroy: false,
+            ..bytes(1000)
+        },
+        SinkMode::Async,
+    );
     s.write(1);
     let (b, ret) = s.write(1);
     assert!(ret);
@@ -462,12 +593,20 @@ fn callback_called_twice_errors_with_multiple_callback() {
     s.complete();
     s.spurious_write_done();
     s.settle();
-    assert!(s.events().contains(&Event::Error(SimError::Code(ErrorCode::MultipleCallback))));
+    assert!(s
+        .events()
+        .contains(&Event::Error(SimError::Code(ErrorCode::MultipleCallback))));
 }
 
 #[test]
 fn construct_holds_writes_until_done() {
-    let mut s = Sim::new(Options { has_construct: true, ..bytes(1000) }, SinkMode::Async);
+    let mut s = Sim::new(
+        Options {
+            has_construct: true,
+            ..bytes(1000)
+        },
+        SinkMode::Async,
+    );
     let (a, _) = s.write(1);
     assert!(s.log.is_empty());
     s.run_ticks();
@@ -479,16 +618,31 @@ fn construct_holds_writes_until_done() {
 
 #[test]
 fn construct_error_destroys_with_it() {
-    let mut s = Sim::new(Options { has_construct: true, ..bytes(1000) }, SinkMode::Async);
+    let mut s = Sim::new(
+        Options {
+            has_construct: true,
+            ..bytes(1000)
+        },
+        SinkMode::Async,
+    );
     s.run_ticks();
     s.fail(SimError::Sink(6));
     s.settle();
-    assert_eq!(s.events(), vec![Event::Error(SimError::Sink(6)), Event::Close]);
+    assert_eq!(
+        s.events(),
+        vec![Event::Error(SimError::Sink(6)), Event::Close]
+    );
 }
 
 #[test]
 fn destroy_during_construct_waits_for_it() {
-    let mut s = Sim::new(Options { has_construct: true, ..bytes(1000) }, SinkMode::Async);
+    let mut s = Sim::new(
+        Options {
+            has_construct: true,
+            ..bytes(1000)
+        },
+        SinkMode::Async,
+    );
     s.destroy(None);
     assert!(!s.log.iter().any(|l| matches!(l, Log::SinkDestroy(_))));
     s.run_ticks();
@@ -544,7 +698,11 @@ fn folding_synchronous_completions_changes_nothing_observable() {
     // callback-less writes across the highWaterMark, then a write with a callback, a cork,
     // end: the same log, return values, state and counters either way.
     let run = |fold: bool| {
-        let mut s = if fold { Sim::new_folding(bytes(40), SinkMode::Sync) } else { Sim::new(bytes(40), SinkMode::Sync) };
+        let mut s = if fold {
+            Sim::new_folding(bytes(40), SinkMode::Sync)
+        } else {
+            Sim::new(bytes(40), SinkMode::Sync)
+        };
         let mut rets = Vec::new();
         for len in [16, 8, 64, 1, 39, 40, 0, 16] {
             rets.push(s.write_with(len, false, false).1);
@@ -558,7 +716,13 @@ fn folding_synchronous_completions_changes_nothing_observable() {
         rets.push(s.write_with(16, false, false).1);
         s.end(None);
         s.settle();
-        (rets, mid, s.log.clone(), s.state().stats().clone(), s.state().finished())
+        (
+            rets,
+            mid,
+            s.log.clone(),
+            s.state().stats().clone(),
+            s.state().finished(),
+        )
     };
     assert_eq!(run(true), run(false));
 }
@@ -571,14 +735,26 @@ fn corked_writes_within_the_budget_change_nothing_observable() {
     // between and a writev sink: the same log, return values, state and counters either way.
     for has_writev in [false, true] {
         let run = |fold: bool| {
-            let opts = Options { high_water_mark: 40, has_writev, ..Options::new(false) };
-            let mut s = if fold { Sim::new_folding(opts, SinkMode::Async) } else { Sim::new(opts, SinkMode::Async) };
+            let opts = Options {
+                high_water_mark: 40,
+                has_writev,
+                ..Options::new(false)
+            };
+            let mut s = if fold {
+                Sim::new_folding(opts, SinkMode::Async)
+            } else {
+                Sim::new(opts, SinkMode::Async)
+            };
             let mut rets = Vec::new();
             s.cork();
             for len in [16, 8, 0, 10, 5, 1] {
                 rets.push(s.write_with(len, false, false).1);
             }
-            let mid = (s.state().length(), s.state().buffered_count(), s.state().stats().clone());
+            let mid = (
+                s.state().length(),
+                s.state().buffered_count(),
+                s.state().stats().clone(),
+            );
             rets.push(s.write(3).1);
             rets.push(s.write_with(2, false, false).1);
             s.uncork();
@@ -587,7 +763,13 @@ fn corked_writes_within_the_budget_change_nothing_observable() {
             s.uncork();
             s.end(None);
             s.settle();
-            (rets, mid, s.log.clone(), s.state().stats().clone(), s.state().finished())
+            (
+                rets,
+                mid,
+                s.log.clone(),
+                s.state().stats().clone(),
+                s.state().finished(),
+            )
         };
         assert_eq!(run(true), run(false), "has_writev {has_writev}");
     }
@@ -599,13 +781,25 @@ fn writes_behind_a_busy_sink_within_the_budget_change_nothing_observable() {
     // writes behind it without a call each and hands them over before the sink's completion.
     for has_writev in [false, true] {
         let run = |fold: bool| {
-            let opts = Options { high_water_mark: 40, has_writev, ..Options::new(false) };
-            let mut s = if fold { Sim::new_folding(opts, SinkMode::Async) } else { Sim::new(opts, SinkMode::Async) };
+            let opts = Options {
+                high_water_mark: 40,
+                has_writev,
+                ..Options::new(false)
+            };
+            let mut s = if fold {
+                Sim::new_folding(opts, SinkMode::Async)
+            } else {
+                Sim::new(opts, SinkMode::Async)
+            };
             let mut rets = Vec::new();
             for len in [16, 8, 0, 10, 5, 1] {
                 rets.push(s.write_with(len, false, false).1);
             }
-            let mid = (s.state().length(), s.state().buffered_count(), s.state().stats().clone());
+            let mid = (
+                s.state().length(),
+                s.state().buffered_count(),
+                s.state().stats().clone(),
+            );
             s.complete();
             rets.push(s.write_with(2, false, false).1);
             rets.push(s.write(3).1);
@@ -614,7 +808,13 @@ fn writes_behind_a_busy_sink_within_the_budget_change_nothing_observable() {
             rets.push(s.write_with(9, false, false).1);
             s.end(None);
             s.settle();
-            (rets, mid, s.log.clone(), s.state().stats().clone(), s.state().finished())
+            (
+                rets,
+                mid,
+                s.log.clone(),
+                s.state().stats().clone(),
+                s.state().finished(),
+            )
         };
         assert_eq!(run(true), run(false), "has_writev {has_writev}");
     }

@@ -19,16 +19,18 @@ use proptest::prelude::*;
 fn setup() -> impl Strategy<Value = Setup> {
     // Node's defaults (emitClose, autoDestroy true) are the common case: weighted 3:1.
     let default_on = || prop::bool::weighted(0.75);
-    (0u64..=64, any::<[bool; 5]>(), default_on(), default_on()).prop_map(|(hwm, b, emit_close, auto_destroy)| Setup {
-        hwm,
-        object_mode: b[0],
-        has_writev: b[1],
-        has_final: b[2],
-        has_construct: b[3],
-        emit_close,
-        auto_destroy,
-        sync: b[4],
-    })
+    (0u64..=64, any::<[bool; 5]>(), default_on(), default_on()).prop_map(
+        |(hwm, b, emit_close, auto_destroy)| Setup {
+            hwm,
+            object_mode: b[0],
+            has_writev: b[1],
+            has_final: b[2],
+            has_construct: b[3],
+            emit_close,
+            auto_destroy,
+            sync: b[4],
+        },
+    )
 }
 
 fn cmd() -> impl Strategy<Value = Cmd> {
@@ -48,7 +50,10 @@ fn cmd() -> impl Strategy<Value = Cmd> {
 }
 
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000)
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000)
 }
 
 proptest! {
@@ -123,43 +128,127 @@ fn finish_checked(mut c: Checker) {
 fn regressions() -> Vec<(&'static str, Setup, Vec<Cmd>)> {
     use Cmd::*;
     vec![
-        ("object_mode_tick", Setup { object_mode: true, ..setup_with(16, true) }, vec![End { chunk: Some(1) }, Tick, Tick]),
-        ("end_flush_sync", Setup { has_final: true, ..setup_with(64, true) }, vec![Cork, w(70, true, false), End { chunk: None }]),
+        (
+            "object_mode_tick",
+            Setup {
+                object_mode: true,
+                ..setup_with(16, true)
+            },
+            vec![End { chunk: Some(1) }, Tick, Tick],
+        ),
+        (
+            "end_flush_sync",
+            Setup {
+                has_final: true,
+                ..setup_with(64, true)
+            },
+            vec![Cork, w(70, true, false), End { chunk: None }],
+        ),
         (
             "end_flush_sync_failure",
-            Setup { object_mode: true, has_final: true, auto_destroy: false, ..setup_with(51, false) },
+            Setup {
+                object_mode: true,
+                has_final: true,
+                auto_destroy: false,
+                ..setup_with(51, false)
+            },
             vec![Cork, FailNextSync, End { chunk: Some(75) }, RunTicks],
         ),
         (
             "drain_after_flush_failure",
-            Setup { has_writev: true, auto_destroy: false, ..setup_with(52, false) },
-            vec![w(59, false, false), FailNextSync, w(29, false, false), Complete],
+            Setup {
+                has_writev: true,
+                auto_destroy: false,
+                ..setup_with(52, false)
+            },
+            vec![
+                w(59, false, false),
+                FailNextSync,
+                w(29, false, false),
+                Complete,
+            ],
         ),
         (
             "construct_end_same_tick",
-            Setup { has_writev: true, has_construct: true, auto_destroy: false, ..setup_with(60, true) },
+            Setup {
+                has_writev: true,
+                has_construct: true,
+                auto_destroy: false,
+                ..setup_with(60, true)
+            },
             vec![w(35, false, false), End { chunk: None }, Tick, Tick],
         ),
-        ("tick_forgets_info", setup_with(28, true), vec![w(93, true, false), w(9, true, false), Tick, w(87, true, true), Tick]),
+        (
+            "tick_forgets_info",
+            setup_with(28, true),
+            vec![
+                w(93, true, false),
+                w(9, true, false),
+                Tick,
+                w(87, true, true),
+                Tick,
+            ],
+        ),
         (
             "writev_cb_not_shared",
-            Setup { has_writev: true, ..setup_with(1000, true) },
-            vec![Cork, w(1, true, false), w(1, true, true), Uncork, w(1, true, true), Cork, w(1, true, true), Tick],
+            Setup {
+                has_writev: true,
+                ..setup_with(1000, true)
+            },
+            vec![
+                Cork,
+                w(1, true, false),
+                w(1, true, true),
+                Uncork,
+                w(1, true, true),
+                Cork,
+                w(1, true, true),
+                Tick,
+            ],
         ),
-        ("refused_end_chunk", setup_with(0, true), vec![End { chunk: Some(10) }, End { chunk: Some(43) }, Tick, Tick, Tick]),
+        (
+            "refused_end_chunk",
+            setup_with(0, true),
+            vec![
+                End { chunk: Some(10) },
+                End { chunk: Some(43) },
+                Tick,
+                Tick,
+                Tick,
+            ],
+        ),
         (
             "discard_callbacks_in_order",
-            Setup { auto_destroy: false, ..setup_with(28, true) },
-            vec![FailNextSync, w(26, false, false), w(30, true, false), Cork, Uncork, w(48, true, false), RunTicks],
+            Setup {
+                auto_destroy: false,
+                ..setup_with(28, true)
+            },
+            vec![
+                FailNextSync,
+                w(26, false, false),
+                w(30, true, false),
+                Cork,
+                Uncork,
+                w(48, true, false),
+                RunTicks,
+            ],
         ),
         (
             "destroy_during_construct",
-            Setup { has_construct: true, ..setup_with(16, false) },
+            Setup {
+                has_construct: true,
+                ..setup_with(16, false)
+            },
             vec![Destroy { err: true }, RunTicks, Fail, RunTicks],
         ),
         (
             "finish_after_error_with_final",
-            Setup { has_final: true, emit_close: false, auto_destroy: false, ..setup_with(0, true) },
+            Setup {
+                has_final: true,
+                emit_close: false,
+                auto_destroy: false,
+                ..setup_with(0, true)
+            },
             vec![End { chunk: None }, Spurious, Tick],
         ),
         (
@@ -167,7 +256,11 @@ fn regressions() -> Vec<(&'static str, Setup, Vec<Cmd>)> {
             // discarded, never completed; the core took "same as the previous callback" to mean
             // "same as the pending coalescing tick's" (write 1's) and joined that tick.
             "same_callback_after_discarded_write",
-            Setup { emit_close: false, auto_destroy: false, ..setup_with(46, false) },
+            Setup {
+                emit_close: false,
+                auto_destroy: false,
+                ..setup_with(46, false)
+            },
             vec![
                 FailNextSync,
                 w(42, true, false),
@@ -189,13 +282,24 @@ fn regressions() -> Vec<(&'static str, Setup, Vec<Cmd>)> {
         (
             "uncork_after_end_finishes",
             setup_with(16, false),
-            vec![w(1, false, false), w(1, false, false), End { chunk: None }, Cork, Complete, Uncork, RunTicks],
+            vec![
+                w(1, false, false),
+                w(1, false, false),
+                End { chunk: None },
+                Cork,
+                Complete,
+                Uncork,
+                RunTicks,
+            ],
         ),
     ]
 }
 
 fn regression(name: &str) -> (Setup, Vec<Cmd>) {
-    let (_, setup, cmds) = regressions().into_iter().find(|r| r.0 == name).expect("known regression");
+    let (_, setup, cmds) = regressions()
+        .into_iter()
+        .find(|r| r.0 == name)
+        .expect("known regression");
     (setup, cmds)
 }
 
@@ -211,12 +315,24 @@ fn object_mode_sync_write_without_callback_still_takes_a_tick() {
     // a nextTick the user queued after end()).
     let (setup, cmds) = regression("object_mode_tick");
     let c = checked(&setup, &cmds[..2]);
-    assert!(!events(&c).contains(&Event::Finish), "object mode: no 'finish' after one tick");
+    assert!(
+        !events(&c).contains(&Event::Finish),
+        "object mode: no 'finish' after one tick"
+    );
     let c = checked(&setup, &cmds);
     assert!(events(&c).contains(&Event::Finish));
     finish_checked(c);
-    let bytes = checked(&Setup { object_mode: false, ..setup }, &cmds[..2]);
-    assert!(events(&bytes).contains(&Event::Finish), "byte mode: 'finish' after one tick");
+    let bytes = checked(
+        &Setup {
+            object_mode: false,
+            ..setup
+        },
+        &cmds[..2],
+    );
+    assert!(
+        events(&bytes).contains(&Event::Finish),
+        "byte mode: 'finish' after one tick"
+    );
 }
 
 #[test]
@@ -226,7 +342,14 @@ fn end_runs_after_its_flush_reached_a_synchronous_sink() {
     // the flushed write's callback (which waits for its tick).
     let (setup, cmds) = regression("end_flush_sync");
     let c = checked(&setup, &cmds);
-    assert_eq!(c.sim.log, vec![Log::SinkWrite(0), Log::SinkFinal, Log::Event(Event::Prefinish)]);
+    assert_eq!(
+        c.sim.log,
+        vec![
+            Log::SinkWrite(0),
+            Log::SinkFinal,
+            Log::Event(Event::Prefinish)
+        ]
+    );
     finish_checked(c);
 }
 
@@ -249,7 +372,14 @@ fn drain_is_checked_after_the_next_buffered_write_was_handed_over() {
     // checks for 'drain': a next write that fails synchronously has already left `length`.
     let (setup, cmds) = regression("drain_after_flush_failure");
     let c = checked(&setup, &cmds);
-    assert_eq!(c.sim.log, vec![Log::SinkWrite(0), Log::SinkWrite(1), Log::Event(Event::Drain)]);
+    assert_eq!(
+        c.sim.log,
+        vec![
+            Log::SinkWrite(0),
+            Log::SinkWrite(1),
+            Log::Event(Event::Drain)
+        ]
+    );
     finish_checked(c);
 }
 
@@ -262,7 +392,12 @@ fn construct_then_end_finishes_on_the_construct_tick() {
     let tail: Vec<Log> = c.sim.log.iter().skip(1).cloned().collect();
     assert_eq!(
         tail,
-        vec![Log::SinkWrite(0), Log::Event(Event::Prefinish), Log::EndCb(0, Ok(())), Log::Event(Event::Finish)]
+        vec![
+            Log::SinkWrite(0),
+            Log::Event(Event::Prefinish),
+            Log::EndCb(0, Ok(())),
+            Log::Event(Event::Finish)
+        ]
     );
     finish_checked(c);
 }
@@ -273,8 +408,17 @@ fn any_after_write_tick_ends_callback_coalescing() {
     // the same callback gets a tick of its own.
     let (setup, cmds) = regression("tick_forgets_info");
     let c = checked(&setup, &cmds);
-    let cbs: Vec<&Log> = c.sim.log.iter().filter(|l| matches!(l, Log::WriteCb(..))).collect();
-    assert_eq!(cbs, vec![&Log::WriteCb(0, Ok(())), &Log::WriteCb(1, Ok(()))], "write 2's callback waits for its own tick");
+    let cbs: Vec<&Log> = c
+        .sim
+        .log
+        .iter()
+        .filter(|l| matches!(l, Log::WriteCb(..)))
+        .collect();
+    assert_eq!(
+        cbs,
+        vec![&Log::WriteCb(0, Ok(())), &Log::WriteCb(1, Ok(()))],
+        "write 2's callback waits for its own tick"
+    );
     finish_checked(c);
 }
 
@@ -285,8 +429,16 @@ fn a_writev_completion_is_never_coalesced_with_a_later_write() {
     // callback before its write reached the sink.)
     let (setup, cmds) = regression("writev_cb_not_shared");
     let c = checked(&setup, &cmds);
-    let cbs: Vec<&Log> = c.sim.log.iter().filter(|l| matches!(l, Log::WriteCb(..))).collect();
-    assert_eq!(cbs, vec![&Log::WriteCb(0, Ok(())), &Log::WriteCb(1, Ok(()))]);
+    let cbs: Vec<&Log> = c
+        .sim
+        .log
+        .iter()
+        .filter(|l| matches!(l, Log::WriteCb(..)))
+        .collect();
+    assert_eq!(
+        cbs,
+        vec![&Log::WriteCb(0, Ok(())), &Log::WriteCb(1, Ok(()))]
+    );
     finish_checked(c);
 }
 
@@ -312,7 +464,10 @@ fn discarded_writes_get_their_own_callbacks_in_write_order() {
     let (setup, cmds) = regression("discard_callbacks_in_order");
     let c = checked(&setup, &cmds);
     assert!(c.sim.log.contains(&Log::WriteCb(1, Ok(()))));
-    assert!(c.sim.log.contains(&Log::WriteCb(2, Err(SimError::Sink(101)))));
+    assert!(c
+        .sim
+        .log
+        .contains(&Log::WriteCb(2, Err(SimError::Sink(101)))));
     finish_checked(c);
 }
 
@@ -322,7 +477,13 @@ fn destroy_during_construct_reports_the_destroy_error_when_construct_fails_too()
     // error's code and message; `StreamError::aggregate` defaults to that outer error.
     let (setup, cmds) = regression("destroy_during_construct");
     let c = checked(&setup, &cmds);
-    assert!(c.sim.log.contains(&Log::SinkDestroy(Some(SimError::Sink(101)))), "{:?}", c.sim.log);
+    assert!(
+        c.sim
+            .log
+            .contains(&Log::SinkDestroy(Some(SimError::Sink(101)))),
+        "{:?}",
+        c.sim.log
+    );
     finish_checked(c);
 }
 
@@ -335,7 +496,11 @@ fn finish_still_follows_a_successful_final_after_an_error() {
     let c = checked(&setup, &cmds);
     assert_eq!(
         events(&c),
-        vec![Event::Prefinish, Event::Error(SimError::Code(ErrorCode::MultipleCallback)), Event::Finish]
+        vec![
+            Event::Prefinish,
+            Event::Error(SimError::Code(ErrorCode::MultipleCallback)),
+            Event::Finish
+        ]
     );
     finish_checked(c);
 }
@@ -347,7 +512,11 @@ fn uncork_after_end_still_finishes_unlike_node() {
     // kBuffered is still set, and nothing checks again). The core finishes.
     let (setup, cmds) = regression("uncork_after_end_finishes");
     let mut c = checked(&setup, &cmds[..5]);
-    assert_eq!(c.sim.state().buffered_count(), 1, "write 1 held by the cork after end()");
+    assert_eq!(
+        c.sim.state().buffered_count(),
+        1,
+        "write 1 held by the cork after end()"
+    );
     c.set_sync(true);
     for &cmd in &cmds[5..] {
         if let Err(msg) = c.step(cmd) {
@@ -367,10 +536,22 @@ fn coalescing_compares_callbacks_not_neighbours() {
     let c = checked(&setup, &cmds);
     // Write 5's own completion comes after it reached the sink; before that, only write 1's
     // callback may have succeeded.
-    let until = c.sim.log.iter().position(|l| *l == Log::SinkWrite(5)).unwrap_or(c.sim.log.len());
-    let first_tick_cbs: Vec<&Log> =
-        c.sim.log[..until].iter().filter(|l| matches!(l, Log::WriteCb(_, Ok(())))).collect();
-    assert_eq!(first_tick_cbs, vec![&Log::WriteCb(1, Ok(()))], "{:?}", c.sim.log);
+    let until = c
+        .sim
+        .log
+        .iter()
+        .position(|l| *l == Log::SinkWrite(5))
+        .unwrap_or(c.sim.log.len());
+    let first_tick_cbs: Vec<&Log> = c.sim.log[..until]
+        .iter()
+        .filter(|l| matches!(l, Log::WriteCb(_, Ok(()))))
+        .collect();
+    assert_eq!(
+        first_tick_cbs,
+        vec![&Log::WriteCb(1, Ok(()))],
+        "{:?}",
+        c.sim.log
+    );
     finish_checked(c);
 }
 
@@ -383,10 +564,66 @@ fn regenerate_fuzz_seeds() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/core_commands");
     std::fs::create_dir_all(&dir).expect("create seed dir");
     let mut seeds = regressions();
-    seeds.push(("plain_async", setup_with(16, false), vec![w(10, true, false), w(10, true, true), Complete, Complete, End { chunk: None }, RunTicks]));
-    seeds.push(("plain_sync_objects", Setup { object_mode: true, ..setup_with(2, true) }, vec![w(1, true, false), w(1, false, false), RunTicks, End { chunk: Some(1) }, RunTicks]));
-    seeds.push(("cork_writev", Setup { has_writev: true, has_final: true, ..setup_with(8, false) }, vec![Cork, w(3, true, false), w(3, true, true), w(3, false, false), Uncork, Fail, RunTicks]));
-    seeds.push(("destroy_midway", Setup { has_construct: true, ..setup_with(4, false) }, vec![w(5, true, false), Tick, Complete, Tick, w(5, true, false), Destroy { err: true }, RunTicks, Complete]));
+    seeds.push((
+        "plain_async",
+        setup_with(16, false),
+        vec![
+            w(10, true, false),
+            w(10, true, true),
+            Complete,
+            Complete,
+            End { chunk: None },
+            RunTicks,
+        ],
+    ));
+    seeds.push((
+        "plain_sync_objects",
+        Setup {
+            object_mode: true,
+            ..setup_with(2, true)
+        },
+        vec![
+            w(1, true, false),
+            w(1, false, false),
+            RunTicks,
+            End { chunk: Some(1) },
+            RunTicks,
+        ],
+    ));
+    seeds.push((
+        "cork_writev",
+        Setup {
+            has_writev: true,
+            has_final: true,
+            ..setup_with(8, false)
+        },
+        vec![
+            Cork,
+            w(3, true, false),
+            w(3, true, true),
+            w(3, false, false),
+            Uncork,
+            Fail,
+            RunTicks,
+        ],
+    ));
+    seeds.push((
+        "destroy_midway",
+        Setup {
+            has_construct: true,
+            ..setup_with(4, false)
+        },
+        vec![
+            w(5, true, false),
+            Tick,
+            Complete,
+            Tick,
+            w(5, true, false),
+            Destroy { err: true },
+            RunTicks,
+            Complete,
+        ],
+    ));
     for (name, setup, cmds) in seeds {
         std::fs::write(dir.join(name), encode(&setup, &cmds)).expect("write seed");
     }
@@ -443,7 +680,13 @@ mod differential {
     fn entry(l: &Log) -> Option<String> {
         Some(match l {
             Log::SinkWrite(id) => format!("W{id}"),
-            Log::SinkWritev(ids) => format!("V{}", ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")),
+            Log::SinkWritev(ids) => format!(
+                "V{}",
+                ids.iter()
+                    .map(|i| i.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
             Log::SinkFinal => "F".into(),
             Log::SinkDestroy(e) => format!("D{}", e.as_ref().map_or("-".into(), tag)),
             Log::SinkConstruct => "C".into(),
@@ -463,7 +706,11 @@ mod differential {
     /// clearBuffer loop goes on writing the rest of the buffer; the core discards it (see
     /// `on_write`). True when the armed failure was just used up with writes still buffered.
     fn loop_divergence(sim: &Sim, armed: &mut bool, seen: usize) -> bool {
-        if *armed && sim.log[seen..].iter().any(|l| matches!(l, Log::SinkWrite(_) | Log::SinkWritev(_))) {
+        if *armed
+            && sim.log[seen..]
+                .iter()
+                .any(|l| matches!(l, Log::SinkWrite(_) | Log::SinkWritev(_)))
+        {
             *armed = false;
             return sim.state().buffered_count() > 0;
         }
@@ -473,8 +720,15 @@ mod differential {
     /// The third: an asynchronous completion while earlier writes' callbacks still wait for
     /// ticks (only a simulation completes before ticking). Node calls this write's callback
     /// first; the core defers it behind them (see `on_write`).
-    fn completes_ahead_of_ticks(sim: &Sim, owed: &std::collections::BTreeMap<u32, bool>, inflight: &[u32]) -> bool {
-        sim.pending() == Pending::Write && owed.iter().any(|(id, dispatched)| *dispatched && !inflight.contains(id))
+    fn completes_ahead_of_ticks(
+        sim: &Sim,
+        owed: &std::collections::BTreeMap<u32, bool>,
+        inflight: &[u32],
+    ) -> bool {
+        sim.pending() == Pending::Write
+            && owed
+                .iter()
+                .any(|(id, dispatched)| *dispatched && !inflight.contains(id))
     }
 
     /// Run a case through Sim; returns the line for node_sim.cjs and the expected output, or
@@ -508,7 +762,8 @@ mod differential {
         let mut ended = false;
         let mut corked_after_end = false;
         for &c in cmds {
-            let lone_flush = corked_after_end && setup.sync && matches!(c, Cmd::Uncork | Cmd::End { .. });
+            let lone_flush =
+                corked_after_end && setup.sync && matches!(c, Cmd::Uncork | Cmd::End { .. });
             match c {
                 Cmd::Cork if ended => corked_after_end = true,
                 Cmd::End { .. } => ended = true,
@@ -591,7 +846,11 @@ mod differential {
             } else {
                 diverged |= loop_divergence(&sim, &mut armed, seen);
             }
-            if lone_flush && sim.log[seen..].iter().any(|l| matches!(l, Log::SinkWrite(_) | Log::SinkWritev(_))) {
+            if lone_flush
+                && sim.log[seen..]
+                    .iter()
+                    .any(|l| matches!(l, Log::SinkWrite(_) | Log::SinkWritev(_)))
+            {
                 diverged = true;
             }
             for l in &sim.log[seen..] {
@@ -660,18 +919,35 @@ mod differential {
             stdin.write_all(input.as_bytes()).expect("write to node");
         });
         let stdout = BufReader::new(child.stdout.take().expect("stdout"));
-        let out: Vec<String> = stdout.lines().map(|l| l.expect("utf-8 from node")).collect();
+        let out: Vec<String> = stdout
+            .lines()
+            .map(|l| l.expect("utf-8 from node"))
+            .collect();
         writer.join().expect("writer thread");
         child.wait().expect("node exits");
-        assert_eq!(out.len(), lines.len(), "node answered {} of {} cases", out.len(), lines.len());
+        assert_eq!(
+            out.len(),
+            lines.len(),
+            "node answered {} of {} cases",
+            out.len(),
+            lines.len()
+        );
         out
     }
 
     fn first_difference(a: &str, b: &str) -> String {
         let (a, b): (Vec<&str>, Vec<&str>) = (a.split(' ').collect(), b.split(' ').collect());
-        let i = a.iter().zip(&b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+        let i = a
+            .iter()
+            .zip(&b)
+            .position(|(x, y)| x != y)
+            .unwrap_or(a.len().min(b.len()));
         let ctx = |v: &[&str]| v[i.saturating_sub(6)..(i + 4).min(v.len())].join(" ");
-        format!("at token {i}:\n  sim:  ...{}\n  node: ...{}", ctx(&a), ctx(&b))
+        format!(
+            "at token {i}:\n  sim:  ...{}\n  node: ...{}",
+            ctx(&a),
+            ctx(&b)
+        )
     }
 
     /// A real difference: neither side reached a known divergence (`None` from `trace`: the
@@ -694,7 +970,8 @@ mod differential {
             if candidates.is_empty() {
                 return cmds;
             }
-            let traces: Vec<(String, Option<String>)> = candidates.iter().map(|c| trace(setup, c)).collect();
+            let traces: Vec<(String, Option<String>)> =
+                candidates.iter().map(|c| trace(setup, c)).collect();
             let node = run_node(&traces.iter().map(|t| t.0.clone()).collect::<Vec<_>>());
             match candidates
                 .into_iter()
@@ -709,21 +986,34 @@ mod differential {
 
     #[test]
     fn node_differential() {
-        let Some(n) = std::env::var("NODE_DIFF_CASES").ok().and_then(|v| v.parse::<usize>().ok()) else {
+        let Some(n) = std::env::var("NODE_DIFF_CASES")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+        else {
             eprintln!("node_differential: skipped (set NODE_DIFF_CASES=<n> to run against node)");
             return;
         };
-        let seed: u64 = std::env::var("NODE_DIFF_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+        let seed: u64 = std::env::var("NODE_DIFF_SEED")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1);
         let mut bytes = [0u8; 32];
         bytes[..8].copy_from_slice(&seed.to_le_bytes());
-        let mut runner = TestRunner::new_with_rng(Config::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &bytes));
+        let mut runner = TestRunner::new_with_rng(
+            Config::default(),
+            TestRng::from_seed(RngAlgorithm::ChaCha, &bytes),
+        );
         let strategy = (setup(), prop::collection::vec(cmd(), 0..40));
-        let cases: Vec<(Setup, Vec<Cmd>)> =
-            (0..n).map(|_| strategy.new_tree(&mut runner).expect("generate").current()).collect();
-        let traces: Vec<(String, Option<String>)> = cases.iter().map(|(s, c)| trace(s, c)).collect();
+        let cases: Vec<(Setup, Vec<Cmd>)> = (0..n)
+            .map(|_| strategy.new_tree(&mut runner).expect("generate").current())
+            .collect();
+        let traces: Vec<(String, Option<String>)> =
+            cases.iter().map(|(s, c)| trace(s, c)).collect();
         let node = run_node(&traces.iter().map(|t| t.0.clone()).collect::<Vec<_>>());
         let skipped = (0..n).filter(|&i| traces[i].1.is_none()).count();
-        let mut failures: Vec<usize> = (0..n).filter(|&i| differs(&traces[i].1, &node[i])).collect();
+        let mut failures: Vec<usize> = (0..n)
+            .filter(|&i| differs(&traces[i].1, &node[i]))
+            .collect();
         if failures.is_empty() {
             eprintln!(
                 "node_differential: {} cases agree with node, {skipped} skipped (known divergence) (seed {seed})",
@@ -733,8 +1023,14 @@ mod differential {
         }
         failures.sort_by_key(|&i| cases[i].1.len());
         // Shrink a few of the smallest failures (NODE_DIFF_SHOW, default 1) and report them all.
-        let show: usize = std::env::var("NODE_DIFF_SHOW").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
-        let mut report = format!("{} of {n} cases differ from node (seed {seed}); smallest, shrunk:\n", failures.len());
+        let show: usize = std::env::var("NODE_DIFF_SHOW")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1);
+        let mut report = format!(
+            "{} of {n} cases differ from node (seed {seed}); smallest, shrunk:\n",
+            failures.len()
+        );
         let mut shown: Vec<Vec<Cmd>> = Vec::new();
         for &i in failures.iter().take(show * 4) {
             if shown.len() >= show {

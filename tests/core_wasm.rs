@@ -21,23 +21,74 @@ use wasm_bindgen_test::wasm_bindgen_test;
 /// The fuzz seeds: the regression scenarios of `tests/core_props.rs` (each a divergence from
 /// Node that was fixed) and a few plain ones, replayed through the model.
 const SEEDS: &[(&str, &[u8])] = &[
-    ("construct_end_same_tick", include_bytes!("../fuzz/seeds/core_commands/construct_end_same_tick")),
-    ("cork_writev", include_bytes!("../fuzz/seeds/core_commands/cork_writev")),
-    ("destroy_during_construct", include_bytes!("../fuzz/seeds/core_commands/destroy_during_construct")),
-    ("destroy_midway", include_bytes!("../fuzz/seeds/core_commands/destroy_midway")),
-    ("discard_callbacks_in_order", include_bytes!("../fuzz/seeds/core_commands/discard_callbacks_in_order")),
-    ("drain_after_flush_failure", include_bytes!("../fuzz/seeds/core_commands/drain_after_flush_failure")),
-    ("end_flush_sync", include_bytes!("../fuzz/seeds/core_commands/end_flush_sync")),
-    ("end_flush_sync_failure", include_bytes!("../fuzz/seeds/core_commands/end_flush_sync_failure")),
-    ("finish_after_error_with_final", include_bytes!("../fuzz/seeds/core_commands/finish_after_error_with_final")),
-    ("object_mode_tick", include_bytes!("../fuzz/seeds/core_commands/object_mode_tick")),
-    ("plain_async", include_bytes!("../fuzz/seeds/core_commands/plain_async")),
-    ("plain_sync_objects", include_bytes!("../fuzz/seeds/core_commands/plain_sync_objects")),
-    ("refused_end_chunk", include_bytes!("../fuzz/seeds/core_commands/refused_end_chunk")),
-    ("same_callback_after_discarded_write", include_bytes!("../fuzz/seeds/core_commands/same_callback_after_discarded_write")),
-    ("tick_forgets_info", include_bytes!("../fuzz/seeds/core_commands/tick_forgets_info")),
-    ("uncork_after_end_finishes", include_bytes!("../fuzz/seeds/core_commands/uncork_after_end_finishes")),
-    ("writev_cb_not_shared", include_bytes!("../fuzz/seeds/core_commands/writev_cb_not_shared")),
+    (
+        "construct_end_same_tick",
+        include_bytes!("../fuzz/seeds/core_commands/construct_end_same_tick"),
+    ),
+    (
+        "cork_writev",
+        include_bytes!("../fuzz/seeds/core_commands/cork_writev"),
+    ),
+    (
+        "destroy_during_construct",
+        include_bytes!("../fuzz/seeds/core_commands/destroy_during_construct"),
+    ),
+    (
+        "destroy_midway",
+        include_bytes!("../fuzz/seeds/core_commands/destroy_midway"),
+    ),
+    (
+        "discard_callbacks_in_order",
+        include_bytes!("../fuzz/seeds/core_commands/discard_callbacks_in_order"),
+    ),
+    (
+        "drain_after_flush_failure",
+        include_bytes!("../fuzz/seeds/core_commands/drain_after_flush_failure"),
+    ),
+    (
+        "end_flush_sync",
+        include_bytes!("../fuzz/seeds/core_commands/end_flush_sync"),
+    ),
+    (
+        "end_flush_sync_failure",
+        include_bytes!("../fuzz/seeds/core_commands/end_flush_sync_failure"),
+    ),
+    (
+        "finish_after_error_with_final",
+        include_bytes!("../fuzz/seeds/core_commands/finish_after_error_with_final"),
+    ),
+    (
+        "object_mode_tick",
+        include_bytes!("../fuzz/seeds/core_commands/object_mode_tick"),
+    ),
+    (
+        "plain_async",
+        include_bytes!("../fuzz/seeds/core_commands/plain_async"),
+    ),
+    (
+        "plain_sync_objects",
+        include_bytes!("../fuzz/seeds/core_commands/plain_sync_objects"),
+    ),
+    (
+        "refused_end_chunk",
+        include_bytes!("../fuzz/seeds/core_commands/refused_end_chunk"),
+    ),
+    (
+        "same_callback_after_discarded_write",
+        include_bytes!("../fuzz/seeds/core_commands/same_callback_after_discarded_write"),
+    ),
+    (
+        "tick_forgets_info",
+        include_bytes!("../fuzz/seeds/core_commands/tick_forgets_info"),
+    ),
+    (
+        "uncork_after_end_finishes",
+        include_bytes!("../fuzz/seeds/core_commands/uncork_after_end_finishes"),
+    ),
+    (
+        "writev_cb_not_shared",
+        include_bytes!("../fuzz/seeds/core_commands/writev_cb_not_shared"),
+    ),
 ];
 
 #[wasm_bindgen_test]
@@ -84,10 +135,16 @@ fn random_case(r: &mut Rng) -> (Setup, Vec<Cmd>) {
     let n = r.below(40) as usize;
     let cmds = (0..n)
         .map(|_| match r.below(38) {
-            0..=11 => Cmd::Write { len: r.below(100) as u8, cb: r.bit(), same: r.bit() },
+            0..=11 => Cmd::Write {
+                len: r.below(100) as u8,
+                cb: r.bit(),
+                same: r.bit(),
+            },
             12 | 13 => Cmd::Cork,
             14 | 15 => Cmd::Uncork,
-            16 | 17 => Cmd::End { chunk: r.bit().then(|| r.below(100) as u8) },
+            16 | 17 => Cmd::End {
+                chunk: r.bit().then(|| r.below(100) as u8),
+            },
             18 => Cmd::Destroy { err: r.bit() },
             19..=26 => Cmd::Complete,
             27 | 28 => Cmd::Fail,

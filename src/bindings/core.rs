@@ -159,13 +159,16 @@ impl WasmCore {
                 self.core.handle_sync_write_done();
             }
             let status = self.core.write_reserved((), len, cb);
-            let silent = matches!(status, WriteStatus::Dispatch(())) && self.core.sync_completion_is_silent();
+            let silent = matches!(status, WriteStatus::Dispatch(()))
+                && self.core.sync_completion_is_silent();
             (status, silent)
         } else {
             self.core.write_folding((), len, cb, previous_done)
         };
         let code = match status {
-            WriteStatus::Dispatch(()) if silent && self.core.in_steady_fold() => W_DISPATCH | FOLDABLE | STEADY,
+            WriteStatus::Dispatch(()) if silent && self.core.in_steady_fold() => {
+                W_DISPATCH | FOLDABLE | STEADY
+            }
             WriteStatus::Dispatch(()) if silent => W_DISPATCH | FOLDABLE,
             WriteStatus::Dispatch(()) => W_DISPATCH,
             WriteStatus::Buffered(true) => return self.with_budget(W_BUFFERED_TRUE),
@@ -180,7 +183,8 @@ impl WasmCore {
     /// its call. The last stays folded, like the write before them.
     #[wasm_bindgen(js_name = foldRun)]
     pub fn fold_run(&mut self, count: f64, total: f64, max: f64, last: f64) {
-        self.core.fold_run(count as u64, total as u64, max as u64, last as u64);
+        self.core
+            .fold_run(count as u64, total as u64, max as u64, last as u64);
     }
 
     /// Report a folded write's synchronous completion (see `FOLDABLE`); the face calls this
@@ -219,12 +223,20 @@ impl WasmCore {
 
     /// Count units accepted by the WHATWG face's queue (called from its strategy's `size()`).
     pub fn reserve(&mut self, len: f64) {
-        self.core.reserve(if len.is_finite() && len > 0.0 { len as u64 } else { 0 });
+        self.core.reserve(if len.is_finite() && len > 0.0 {
+            len as u64
+        } else {
+            0
+        });
     }
 
     /// Give back reserved units whose chunks will not arrive. Returns `HAS_OUTPUT`.
     pub fn unreserve(&mut self, len: f64) -> u32 {
-        self.core.unreserve(if len.is_finite() && len > 0.0 { len as u64 } else { 0 });
+        self.core.unreserve(if len.is_finite() && len > 0.0 {
+            len as u64
+        } else {
+            0
+        });
         self.output_flag()
     }
 
@@ -248,8 +260,12 @@ impl WasmCore {
     /// `leaseLens`), in order. Returns `HAS_OUTPUT`.
     #[wasm_bindgen(js_name = writeBufferedBatch)]
     pub fn write_buffered_batch(&mut self, count: u32) -> u32 {
-        let lens = self.lease_lens.get(..count as usize).unwrap_or(&self.lease_lens);
-        self.core.write_buffered_batch(lens.iter().map(|&len| ((), len as u64)));
+        let lens = self
+            .lease_lens
+            .get(..count as usize)
+            .unwrap_or(&self.lease_lens);
+        self.core
+            .write_buffered_batch(lens.iter().map(|&len| ((), len as u64)));
         self.output_flag()
     }
 
@@ -342,7 +358,9 @@ impl WasmCore {
 
     /// The next output's opcode (`O_*`); payloads via `count` and `takeError()`.
     pub fn poll(&mut self) -> u32 {
-        let Some(out) = self.core.poll() else { return O_NONE };
+        let Some(out) = self.core.poll() else {
+            return O_NONE;
+        };
         match out {
             Output::Write(()) => O_WRITE,
             Output::Writev(batch) => {
@@ -356,7 +374,11 @@ impl WasmCore {
             }
             Output::Construct => O_CONSTRUCT,
             Output::ScheduleTick => O_TICK,
-            Output::WriteCallbacks { first, count, result } => {
+            Output::WriteCallbacks {
+                first,
+                count,
+                result,
+            } => {
                 self.out_count = count;
                 self.out_first = first;
                 self.set_error(result.err());
@@ -485,7 +507,11 @@ impl WasmCore {
             ("sinkCalls", s.sink_calls),
             ("writevCalls", s.writev_calls),
         ] {
-            let _ = Reflect::set(&obj, &JsValue::from_str(key), &JsValue::from_f64(value as f64));
+            let _ = Reflect::set(
+                &obj,
+                &JsValue::from_str(key),
+                &JsValue::from_f64(value as f64),
+            );
         }
         obj
     }

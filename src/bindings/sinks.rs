@@ -65,7 +65,10 @@ fn read_limit(options: &JsValue) -> Result<Option<usize>, JsValue> {
         return Ok(None);
     }
     if !options.is_object() {
-        return Err(type_error("ERR_INVALID_ARG_TYPE", "The \"options\" argument must be of type object"));
+        return Err(type_error(
+            "ERR_INVALID_ARG_TYPE",
+            "The \"options\" argument must be of type object",
+        ));
     }
     let limit = Reflect::get(options, &JsValue::from_str("limit"))?;
     if limit.is_undefined() || limit.is_null() {
@@ -81,7 +84,11 @@ fn read_limit(options: &JsValue) -> Result<Option<usize>, JsValue> {
         return Ok(None);
     }
     if !(n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0) {
-        return Err(out_of_range("options.limit", "a non-negative integer", &limit));
+        return Err(out_of_range(
+            "options.limit",
+            "a non-negative integer",
+            &limit,
+        ));
     }
     // Integral and in range: the conversion is exact on wasm32 (saturating above usize::MAX,
     // where no wasm32 memory could hold that much anyway).
@@ -169,7 +176,9 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     fn code_of(err: &JsValue) -> Option<String> {
-        Reflect::get(err, &JsValue::from_str("code")).ok()?.as_string()
+        Reflect::get(err, &JsValue::from_str("code"))
+            .ok()?
+            .as_string()
     }
 
     fn options_with_limit(limit: JsValue) -> JsValue {
@@ -185,7 +194,10 @@ mod tests {
     #[wasm_bindgen_test]
     fn memory_sink_collects_bytes_and_strings() {
         let sink = JsMemorySink::new(JsValue::UNDEFINED).unwrap();
-        assert!(sink.write_string(JsValue::from_str("hello ")).unwrap().is_undefined());
+        assert!(sink
+            .write_string(JsValue::from_str("hello "))
+            .unwrap()
+            .is_undefined());
         sink.write(bytes(&[0xe2, 0x82])).unwrap();
         sink.write(bytes(&[0xac])).unwrap();
         sink.final_().unwrap();
@@ -199,8 +211,10 @@ mod tests {
         let sink = JsMemorySink::new(JsValue::UNDEFINED).unwrap();
         sink.write(JsValue::from_str("a€")).unwrap();
         let buffer = Uint8Array::from(&b"xbcx"[..]).buffer();
-        sink.write(js_sys::DataView::new(&buffer, 1, 2).into()).unwrap();
-        sink.write(Uint8Array::from(&b"d"[..]).buffer().into()).unwrap();
+        sink.write(js_sys::DataView::new(&buffer, 1, 2).into())
+            .unwrap();
+        sink.write(Uint8Array::from(&b"d"[..]).buffer().into())
+            .unwrap();
         let err = sink.write(JsValue::from_f64(1.0)).unwrap_err();
         assert_eq!(code_of(&err).as_deref(), Some("ERR_INVALID_ARG_TYPE"));
         assert_eq!(sink.text().unwrap(), "a€bcd");
@@ -209,13 +223,27 @@ mod tests {
     #[wasm_bindgen_test]
     fn writev_is_one_batch_for_rust_sinks() {
         let sink = JsMemorySink::new(options_with_limit(JsValue::from_f64(4.0))).unwrap();
-        let batch: Array = [bytes(b"ab"), JsValue::from_str("cd"), bytes(b"e")].iter().collect();
+        let batch: Array = [bytes(b"ab"), JsValue::from_str("cd"), bytes(b"e")]
+            .iter()
+            .collect();
         let err = sink.writev(batch).unwrap_err();
         assert_eq!(code_of(&err).as_deref(), Some("ERR_SINK_LIMIT"));
-        assert_eq!(sink.byte_length().unwrap(), 0.0, "MemorySink's writev is all or nothing");
+        assert_eq!(
+            sink.byte_length().unwrap(),
+            0.0,
+            "MemorySink's writev is all or nothing"
+        );
         let counting = JsCountingSink::new();
-        counting.writev([bytes(b"ab"), JsValue::from_str("c")].iter().collect()).unwrap();
-        assert_eq!((counting.byte_count().unwrap(), counting.chunk_count().unwrap()), (3.0, 2.0));
+        counting
+            .writev([bytes(b"ab"), JsValue::from_str("c")].iter().collect())
+            .unwrap();
+        assert_eq!(
+            (
+                counting.byte_count().unwrap(),
+                counting.chunk_count().unwrap()
+            ),
+            (3.0, 2.0)
+        );
     }
 
     #[wasm_bindgen_test]
@@ -230,15 +258,23 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn memory_sink_rejects_bad_limits() {
-        let bad_type = JsMemorySink::new(options_with_limit(JsValue::from_str("3"))).err().unwrap();
+        let bad_type = JsMemorySink::new(options_with_limit(JsValue::from_str("3")))
+            .err()
+            .unwrap();
         assert_eq!(code_of(&bad_type).as_deref(), Some("ERR_INVALID_ARG_TYPE"));
         for n in [-1.0, 1.5, f64::NAN] {
-            let err = JsMemorySink::new(options_with_limit(JsValue::from_f64(n))).err().unwrap();
+            let err = JsMemorySink::new(options_with_limit(JsValue::from_f64(n)))
+                .err()
+                .unwrap();
             assert_eq!(code_of(&err).as_deref(), Some("ERR_OUT_OF_RANGE"));
             assert!(err.is_instance_of::<RangeError>());
         }
-        let nan = JsMemorySink::new(options_with_limit(JsValue::from_f64(f64::NAN))).err().unwrap();
-        let message = Reflect::get(&nan, &JsValue::from_str("message")).unwrap().as_string();
+        let nan = JsMemorySink::new(options_with_limit(JsValue::from_f64(f64::NAN)))
+            .err()
+            .unwrap();
+        let message = Reflect::get(&nan, &JsValue::from_str("message"))
+            .unwrap()
+            .as_string();
         assert!(message.unwrap().ends_with("Received NaN"));
         let unlimited = JsMemorySink::new(options_with_limit(JsValue::from_f64(f64::INFINITY)));
         assert_eq!(unlimited.unwrap().limit().unwrap(), None);
@@ -253,7 +289,10 @@ mod tests {
         sink.write_string(JsValue::from_str("de")).unwrap();
         sink.final_().unwrap();
         sink.destroy(JsValue::UNDEFINED);
-        assert_eq!((sink.byte_count().unwrap(), sink.chunk_count().unwrap()), (5.0, 2.0));
+        assert_eq!(
+            (sink.byte_count().unwrap(), sink.chunk_count().unwrap()),
+            (5.0, 2.0)
+        );
     }
 
     // A sink of "our own", exported the way the module docs of `sinks::js` tell a user to.
@@ -290,7 +329,13 @@ mod tests {
         assert!(target.is_rust());
         let _ = target.write_bytes(b"xy").unwrap();
         let text = js_sys::Function::new_with_args("s", "return s.__wasmWritableShare && 'ok'");
-        assert_eq!(text.call1(&JsValue::NULL, &js).unwrap().as_string().as_deref(), Some("ok"));
+        assert_eq!(
+            text.call1(&JsValue::NULL, &js)
+                .unwrap()
+                .as_string()
+                .as_deref(),
+            Some("ok")
+        );
     }
 
     #[wasm_bindgen_test]
@@ -304,9 +349,17 @@ mod tests {
         assert!(!target.is_rust());
         assert!(target.write_bytes(b"a").unwrap().is_ready());
         assert!(!target.write_bytes(b"ab").unwrap().is_ready());
-        assert!(target.finish().unwrap().is_ready(), "no final() means nothing to wait for");
-        let not_a_sink = Target::from_js(js_sys::Object::new().into(), "inner").err().unwrap();
-        assert_eq!(code_of(&not_a_sink).as_deref(), Some("ERR_INVALID_ARG_TYPE"));
+        assert!(
+            target.finish().unwrap().is_ready(),
+            "no final() means nothing to wait for"
+        );
+        let not_a_sink = Target::from_js(js_sys::Object::new().into(), "inner")
+            .err()
+            .unwrap();
+        assert_eq!(
+            code_of(&not_a_sink).as_deref(),
+            Some("ERR_INVALID_ARG_TYPE")
+        );
         assert!(Completion::all([Completion::Ready, Completion::Ready]).is_ready());
         let mut counting = crate::sinks::CountingSink::new();
         assert!(JsSink::write(&mut counting, b"x").unwrap().is_ready());

@@ -5,7 +5,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::export_sink;
 use crate::sinks::batch::{DEFAULT_BATCH_BYTES, DEFAULT_BATCH_CHUNKS};
-use crate::sinks::js::{byte_length, number_option, out_of_range, with_bytes, Completion, JsSink, Target};
+use crate::sinks::js::{
+    byte_length, number_option, out_of_range, with_bytes, Completion, JsSink, Target,
+};
 use crate::sinks::BatchPolicy;
 
 /// The state behind the class: the pending batch as JS values (no copy), and where it goes.
@@ -91,12 +93,19 @@ impl JsBatchSink {
         let target = Target::from_js(inner, "inner")?;
         let (chunks, bytes) = match (limit(&options, "chunks")?, limit(&options, "bytes")?) {
             (None, None) => (DEFAULT_BATCH_CHUNKS as f64, DEFAULT_BATCH_BYTES),
-            (chunks, bytes) => (chunks.unwrap_or(f64::INFINITY), bytes.unwrap_or(f64::INFINITY)),
+            (chunks, bytes) => (
+                chunks.unwrap_or(f64::INFINITY),
+                bytes.unwrap_or(f64::INFINITY),
+            ),
         };
         // Saturating float-to-int conversion: Infinity becomes usize::MAX, "no limit".
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let policy = BatchPolicy::new(chunks as usize, bytes);
-        Ok(JsBatchSink::from_sink(BatchTarget { policy, pending: Array::new(), target }))
+        Ok(JsBatchSink::from_sink(BatchTarget {
+            policy,
+            pending: Array::new(),
+            target,
+        }))
     }
 
     /// The inner sink.

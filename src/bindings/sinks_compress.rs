@@ -28,7 +28,9 @@ impl CompressTarget {
 
 impl JsSink for CompressTarget {
     fn write(&mut self, chunk: &[u8]) -> Result<Completion, JsValue> {
-        self.compressor.compress(chunk, &mut self.out).map_err(sink_error)?;
+        self.compressor
+            .compress(chunk, &mut self.out)
+            .map_err(sink_error)?;
         self.flush_out()
     }
 
@@ -78,7 +80,11 @@ fn open(format: Format, inner: JsValue, options: &JsValue) -> Result<CompressTar
     };
     let target = Target::from_js(inner, "inner")?;
     let compressor = Compressor::new(format, level).map_err(sink_error)?;
-    Ok(CompressTarget { compressor, target, out: Vec::new() })
+    Ok(CompressTarget {
+        compressor,
+        target,
+        out: Vec::new(),
+    })
 }
 
 export_sink! {
@@ -117,7 +123,11 @@ impl JsDeflateSink {
     /// `new DeflateSink(inner = new MemorySink(), { level = 6 })`.
     #[wasm_bindgen(constructor)]
     pub fn new(inner: JsValue, options: JsValue) -> Result<JsDeflateSink, JsValue> {
-        Ok(JsDeflateSink::from_sink(open(Format::Zlib, inner, &options)?))
+        Ok(JsDeflateSink::from_sink(open(
+            Format::Zlib,
+            inner,
+            &options,
+        )?))
     }
 
     /// The inner sink the compressed bytes go to.

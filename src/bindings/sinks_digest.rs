@@ -21,7 +21,10 @@ impl JsDigestSink {
             DigestAlgorithm::Sha256
         } else {
             let name = algorithm.as_string().ok_or_else(|| {
-                type_error("ERR_INVALID_ARG_TYPE", "The \"algorithm\" argument must be of type string")
+                type_error(
+                    "ERR_INVALID_ARG_TYPE",
+                    "The \"algorithm\" argument must be of type string",
+                )
             })?;
             DigestAlgorithm::from_name(&name).map_err(|err| type_error(err.code, &err.message))?
         };

@@ -32,7 +32,11 @@ impl JsSink for FanOutTarget {
     fn write_value(&mut self, chunk: &JsValue) -> Result<Completion, JsValue> {
         let rust_sinks = self.targets.iter().filter(|t| t.is_rust()).count();
         let is_bytes = chunk.is_string() || byte_view(chunk).is_some();
-        let copy = if rust_sinks > 1 && is_bytes { Some(with_bytes(chunk, <[u8]>::to_vec)?) } else { None };
+        let copy = if rust_sinks > 1 && is_bytes {
+            Some(with_bytes(chunk, <[u8]>::to_vec)?)
+        } else {
+            None
+        };
         let mut completions = Vec::with_capacity(self.targets.len());
         for target in &self.targets {
             completions.push(match (&copy, target.is_rust()) {

@@ -22,7 +22,10 @@ fn not_serialisable(what: &str, cause: Option<&JsValue>) -> JsValue {
         .and_then(|m| m.as_string())
         .map(|m| format!(": {m}"))
         .unwrap_or_default();
-    let err = type_error(ERR_INVALID_ARG_VALUE, &format!("NdjsonSink cannot serialise {what} as JSON{detail}"));
+    let err = type_error(
+        ERR_INVALID_ARG_VALUE,
+        &format!("NdjsonSink cannot serialise {what} as JSON{detail}"),
+    );
     if let Some(cause) = cause {
         let _ = Reflect::set(&err, &JsValue::from_str("cause"), cause);
     }
@@ -72,7 +75,11 @@ impl JsNdjsonSink {
     #[wasm_bindgen(constructor)]
     pub fn new(inner: JsValue) -> Result<JsNdjsonSink, JsValue> {
         let target = Target::from_js(inner, "inner")?;
-        Ok(JsNdjsonSink::from_sink(NdjsonTarget { target, line: Vec::new(), lines: 0.0 }))
+        Ok(JsNdjsonSink::from_sink(NdjsonTarget {
+            target,
+            line: Vec::new(),
+            lines: 0.0,
+        }))
     }
 
     /// The inner sink.

@@ -4,7 +4,10 @@
 use wasm_bindgen::prelude::*;
 
 use crate::export_sink;
-use crate::sinks::js::{byte_length, number_option, out_of_range, sink_error, sleep, type_error, Completion, JsSink, Target};
+use crate::sinks::js::{
+    byte_length, number_option, out_of_range, sink_error, sleep, type_error, Completion, JsSink,
+    Target,
+};
 use crate::sinks::TokenBucket;
 
 /// The state behind the class.
@@ -33,7 +36,9 @@ impl JsSink for ThrottleTarget {
     /// there, the chunk is handed to the inner sink after the wait, and the write completes when
     /// the inner write has.
     fn write_value(&mut self, chunk: &JsValue) -> Result<Completion, JsValue> {
-        let wait = self.bucket.take(byte_length(chunk).unwrap_or(1.0), now_ms());
+        let wait = self
+            .bucket
+            .take(byte_length(chunk).unwrap_or(1.0), now_ms());
         if wait <= 0.0 {
             return self.target.write_value(chunk);
         }
@@ -54,9 +59,11 @@ impl JsSink for ThrottleTarget {
 fn positive(options: &JsValue, name: &str) -> Result<Option<f64>, JsValue> {
     match number_option(options, name)? {
         None => Ok(None),
-        Some((n, value)) if !(n.is_finite() && n > 0.0) => {
-            Err(out_of_range(&format!("options.{name}"), "a positive finite number", &value))
-        }
+        Some((n, value)) if !(n.is_finite() && n > 0.0) => Err(out_of_range(
+            &format!("options.{name}"),
+            "a positive finite number",
+            &value,
+        )),
         Some((n, _)) => Ok(Some(n)),
     }
 }
@@ -73,7 +80,10 @@ impl JsThrottleSink {
     pub fn new(inner: JsValue, options: JsValue) -> Result<JsThrottleSink, JsValue> {
         let target = Target::from_js(inner, "inner")?;
         let rate = positive(&options, "bytesPerSecond")?.ok_or_else(|| {
-            type_error("ERR_INVALID_ARG_TYPE", "The \"options.bytesPerSecond\" property must be of type number")
+            type_error(
+                "ERR_INVALID_ARG_TYPE",
+                "The \"options.bytesPerSecond\" property must be of type number",
+            )
         })?;
         let burst = positive(&options, "burst")?.unwrap_or(rate);
         let bucket = TokenBucket::new(rate, burst).map_err(sink_error)?;

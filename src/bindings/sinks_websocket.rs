@@ -33,7 +33,10 @@ struct Socket {
 
 impl Socket {
     fn number(&self, name: &str) -> f64 {
-        Reflect::get(&self.socket, &JsValue::from_str(name)).ok().and_then(|v| v.as_f64()).unwrap_or(f64::NAN)
+        Reflect::get(&self.socket, &JsValue::from_str(name))
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(f64::NAN)
     }
 
     /// The stored failure, or a fresh `ERR_SOCKET_CLOSED` when the socket is closing/closed.
@@ -71,7 +74,8 @@ impl Socket {
 
     fn send(&self, chunk: &JsValue, threshold: f64) -> Result<Completion, JsValue> {
         self.check()?;
-        let send: Function = Reflect::get(&self.socket, &JsValue::from_str("send"))?.unchecked_into();
+        let send: Function =
+            Reflect::get(&self.socket, &JsValue::from_str("send"))?.unchecked_into();
         send.call1(&self.socket, chunk)?;
         self.drained(threshold)
     }
@@ -89,12 +93,19 @@ pub struct WebSocketTarget {
 
 impl WebSocketTarget {
     fn remove_listeners(&mut self) {
-        let remove = Reflect::get(&self.socket.socket, &JsValue::from_str("removeEventListener"))
-            .ok()
-            .and_then(|r| r.dyn_into::<Function>().ok());
+        let remove = Reflect::get(
+            &self.socket.socket,
+            &JsValue::from_str("removeEventListener"),
+        )
+        .ok()
+        .and_then(|r| r.dyn_into::<Function>().ok());
         for (event, listener) in self.listeners.drain(..) {
             if let Some(remove) = &remove {
-                let _ = remove.call2(&self.socket.socket, &JsValue::from_str(event), listener.as_ref());
+                let _ = remove.call2(
+                    &self.socket.socket,
+                    &JsValue::from_str(event),
+                    listener.as_ref(),
+                );
             }
         }
     }
@@ -109,7 +120,9 @@ impl JsSink for WebSocketTarget {
     /// open; completes when `bufferedAmount` is at or below the threshold.
     fn write_value(&mut self, chunk: &JsValue) -> Result<Completion, JsValue> {
         let (socket, threshold, chunk) = (self.socket.clone(), self.threshold, chunk.clone());
-        self.socket.opened()?.then(move || socket.send(&chunk, threshold))
+        self.socket
+            .opened()?
+            .then(move || socket.send(&chunk, threshold))
     }
 
     /// Done when everything sent has left the socket's buffer (`bufferedAmount` is 0). The
@@ -138,13 +151,22 @@ fn event_error(event: &str, value: &JsValue) -> JsValue {
         if let Some(err) = get("error").filter(|e| e.is_object()) {
             return err;
         }
-        let message = get("message").and_then(|m| m.as_string()).unwrap_or_default();
-        let text = if message.is_empty() { "the WebSocket failed".to_owned() } else { format!("the WebSocket failed: {message}") };
+        let message = get("message")
+            .and_then(|m| m.as_string())
+            .unwrap_or_default();
+        let text = if message.is_empty() {
+            "the WebSocket failed".to_owned()
+        } else {
+            format!("the WebSocket failed: {message}")
+        };
         return error(ERR_SOCKET_CLOSED, &text);
     }
     // Close codes are integers 1000–4999; formatted as one (Rust's float formatting is big).
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let code = get("code").and_then(|c| c.as_f64()).map(|c| format!(" (code {})", c as u32)).unwrap_or_default();
+    let code = get("code")
+        .and_then(|c| c.as_f64())
+        .map(|c| format!(" (code {})", c as u32))
+        .unwrap_or_default();
     error(ERR_SOCKET_CLOSED, &format!("the WebSocket closed{code}"))
 }
 
@@ -158,7 +180,11 @@ impl JsWebSocketSink {
     /// `new WebSocketSink(socket, { threshold = 1 MiB, pollMs = 10 })`.
     #[wasm_bindgen(constructor)]
     pub fn new(socket: JsValue, options: JsValue) -> Result<JsWebSocketSink, JsValue> {
-        let send = if socket.is_object() { Reflect::get(&socket, &JsValue::from_str("send"))? } else { JsValue::UNDEFINED };
+        let send = if socket.is_object() {
+            Reflect::get(&socket, &JsValue::from_str("send"))?
+        } else {
+            JsValue::UNDEFINED
+        };
         if !send.is_function() {
             return Err(type_error(
                 "ERR_INVALID_ARG_TYPE",
@@ -168,14 +194,30 @@ impl JsWebSocketSink {
         let threshold = match number_option(&options, "threshold")? {
             None => 1_048_576.0,
             Some((n, _)) if n >= 0.0 && n.is_finite() => n,
-            Some((_, value)) => return Err(out_of_range("options.threshold", "a non-negative finite number", &value)),
+            Some((_, value)) => {
+                return Err(out_of_range(
+                    "options.threshold",
+                    "a non-negative finite number",
+                    &value,
+                ))
+            }
         };
         let poll_ms = match number_option(&options, "pollMs")? {
             None => 10.0,
             Some((n, _)) if n >= 0.0 && n.is_finite() => n,
-            Some((_, value)) => return Err(out_of_range("options.pollMs", "a non-negative finite number", &value)),
+            Some((_, value)) => {
+                return Err(out_of_range(
+                    "options.pollMs",
+                    "a non-negative finite number",
+                    &value,
+                ))
+            }
         };
-        let socket = Socket { socket, failed: Rc::new(RefCell::new(None)), poll_ms };
+        let socket = Socket {
+            socket,
+            failed: Rc::new(RefCell::new(None)),
+            poll_ms,
+        };
         let mut listeners = Vec::new();
         let add = Reflect::get(&socket.socket, &JsValue::from_str("addEventListener"))?;
         if let Some(add) = add.dyn_ref::<Function>() {
@@ -192,7 +234,11 @@ impl JsWebSocketSink {
                 listeners.push((event, listener));
             }
         }
-        Ok(JsWebSocketSink::from_sink(WebSocketTarget { socket, threshold, listeners }))
+        Ok(JsWebSocketSink::from_sink(WebSocketTarget {
+            socket,
+            threshold,
+            listeners,
+        }))
     }
 
     /// The socket.

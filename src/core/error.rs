@@ -148,9 +148,18 @@ mod tests {
 
     #[test]
     fn codes_match_node_names() {
-        assert_eq!(ErrorCode::WriteAfterEnd.code(), "ERR_STREAM_WRITE_AFTER_END");
-        assert_eq!(ErrorCode::Destroyed("write").message(), "Cannot call write after a stream was destroyed");
-        assert_eq!(ErrorCode::AlreadyFinished("end").message(), "Cannot call end after a stream was finished");
+        assert_eq!(
+            ErrorCode::WriteAfterEnd.code(),
+            "ERR_STREAM_WRITE_AFTER_END"
+        );
+        assert_eq!(
+            ErrorCode::Destroyed("write").message(),
+            "Cannot call write after a stream was destroyed"
+        );
+        assert_eq!(
+            ErrorCode::AlreadyFinished("end").message(),
+            "Cannot call end after a stream was finished"
+        );
         assert_eq!(ErrorCode::NullValues.class(), ErrorClass::TypeError);
         assert_eq!(ErrorCode::OutOfRange.class(), ErrorClass::RangeError);
     }
@@ -160,7 +169,11 @@ mod tests {
         assert_eq!(validate_high_water_mark(0.0), Ok(0));
         assert_eq!(validate_high_water_mark(16384.0), Ok(16384));
         for bad in [-1.0, 1.5, f64::NAN, f64::INFINITY, -0.5, 1e300] {
-            assert_eq!(validate_high_water_mark(bad), Err(ErrorCode::InvalidArgValue), "{bad}");
+            assert_eq!(
+                validate_high_water_mark(bad),
+                Err(ErrorCode::InvalidArgValue),
+                "{bad}"
+            );
         }
     }
 }

@@ -196,7 +196,8 @@ impl Sim {
     fn unfold(&mut self) {
         self.lease = None;
         if !self.leased.is_empty() {
-            self.core.write_buffered_batch(std::mem::take(&mut self.leased));
+            self.core
+                .write_buffered_batch(std::mem::take(&mut self.leased));
         }
         self.flush_run();
         if self.folded {
@@ -241,7 +242,12 @@ impl Sim {
             }
             self.unfold();
         }
-        if self.folded && self.steady && !with_cb && self.mode == SinkMode::Sync && self.fail_next.is_none() {
+        if self.folded
+            && self.steady
+            && !with_cb
+            && self.mode == SinkMode::Sync
+            && self.fail_next.is_none()
+        {
             // The JS face calls the sink on its own here; the core hears of it later.
             self.log.push(Log::SinkWrite(id));
             let (count, total, max, _) = self.run.unwrap_or((0, 0, 0, 0));
@@ -261,7 +267,9 @@ impl Sim {
             CallbackSlot::End | CallbackSlot::None => {}
         }
         let ret = match status {
-            WriteStatus::Dispatch(chunk) if self.mode == SinkMode::Sync && self.fail_next.is_none() => {
+            WriteStatus::Dispatch(chunk)
+                if self.mode == SinkMode::Sync && self.fail_next.is_none() =>
+            {
                 // A completion inside the sink call, reported with the call's return, as the JS
                 // face does; or, when folding and the core says it is silent, held back.
                 self.log.push(Log::SinkWrite(chunk));
@@ -359,7 +367,11 @@ impl Sim {
     /// Complete the pending sink operation successfully (asynchronously). A pending destroy
     /// completes with the error it was given.
     pub fn complete(&mut self) -> bool {
-        let err = if self.pending() == Pending::Destroy { self.destroy_err.take() } else { None };
+        let err = if self.pending() == Pending::Destroy {
+            self.destroy_err.take()
+        } else {
+            None
+        };
         self.finish_pending(err)
     }
 
@@ -505,7 +517,11 @@ impl Sim {
                     }
                 }
                 Output::ScheduleTick => self.ticks += 1,
-                Output::WriteCallbacks { first, count, result } => {
+                Output::WriteCallbacks {
+                    first,
+                    count,
+                    result,
+                } => {
                     for ord in first..first.saturating_add(u64::from(count)) {
                         if let Some(id) = self.write_cbs.remove(&ord) {
                             self.log.push(Log::WriteCb(id, result.clone()));

@@ -51,7 +51,11 @@ impl Options {
     /// Node's defaults for byte mode or object mode.
     pub fn new(object_mode: bool) -> Self {
         Options {
-            high_water_mark: if object_mode { DEFAULT_OBJECT_HIGH_WATER_MARK } else { DEFAULT_HIGH_WATER_MARK },
+            high_water_mark: if object_mode {
+                DEFAULT_OBJECT_HIGH_WATER_MARK
+            } else {
+                DEFAULT_HIGH_WATER_MARK
+            },
             object_mode,
             emit_close: true,
             auto_destroy: true,
@@ -219,7 +223,12 @@ enum Task<E> {
     /// `afterWrite` / `afterWriteTick`: drain check, `count` callbacks, then the tail. `cbs` is how
     /// many driver callbacks one unit of `count` stands for (0 for Node's `nop`). `info` marks
     /// Node's coalescing `afterWriteTickInfo`.
-    AfterWrite { count: u32, cbs: u32, first: u64, info: bool },
+    AfterWrite {
+        count: u32,
+        cbs: u32,
+        first: u64,
+        info: bool,
+    },
     /// `onwriteError` deferred because the sink failed synchronously.
     OnWriteError { err: E, cbs: u32, first: u64 },
     /// The tick `finishMaybe(sync = true)` schedules.
@@ -269,7 +278,12 @@ enum Step<C, E> {
     /// `emitErrorCloseNT` after `'error'`.
     EmitClose,
     /// The rest of `end()` after `uncork()` flushed the buffer to the sink.
-    EndTail { has_cb: bool, write_rejected: bool, rejection: Option<E>, listed: bool },
+    EndTail {
+        has_cb: bool,
+        write_rejected: bool,
+        rejection: Option<E>,
+        listed: bool,
+    },
     /// The callback placement of an `end()` whose `finishMaybe` called `final`: Node registers
     /// the callback after `final` returned, so a synchronous failure of `final` reaches it on a
     /// tick after the error's (it sits in the driver's end list, uncounted, until then).
@@ -555,7 +569,11 @@ impl<C, E: StreamError> WritableCore<C, E> {
     #[cold]
     #[inline(never)]
     fn reject_write(&mut self, cb: Callback) {
-        let code = if self.has(ENDING) { ErrorCode::WriteAfterEnd } else { ErrorCode::Destroyed("write") };
+        let code = if self.has(ENDING) {
+            ErrorCode::WriteAfterEnd
+        } else {
+            ErrorCode::Destroyed("write")
+        };
         let err = E::from_code(code);
         self.last_rejection = Some(err.clone());
         if cb.is_some() {
@@ -571,7 +589,13 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// the write's status and that flag. The result is exactly that of the three calls; the
     /// steady state of a sink that completes each write inside its call, with no callback,
     /// takes a short path that only moves the counters.
-    pub fn write_folding(&mut self, chunk: C, len: u64, cb: Callback, previous_done: bool) -> (WriteStatus<C>, bool) {
+    pub fn write_folding(
+        &mut self,
+        chunk: C,
+        len: u64,
+        cb: Callback,
+        previous_done: bool,
+    ) -> (WriteStatus<C>, bool) {
         // In the steady state this is a run of one: handle_sync_write_done() of a write with no
         // callback and nothing behind it has no output and no tick, then write() dispatches at
         // once (nothing is buffered, corked, ending or errored), and its own completion would
@@ -602,7 +626,11 @@ impl<C, E: StreamError> WritableCore<C, E> {
             return count == 0;
         }
         // In units (1 a chunk in object mode); `units_accepted` counts lengths as given.
-        let (run_units, max, last) = if self.opts.object_mode { (count, 1, 1) } else { (total, max, last) };
+        let (run_units, max, last) = if self.opts.object_mode {
+            (count, 1, 1)
+        } else {
+            (total, max, last)
+        };
         let done = self.write_len;
         let after = self.length.saturating_sub(done);
         self.insert_at = 0;
@@ -613,7 +641,10 @@ impl<C, E: StreamError> WritableCore<C, E> {
         let stats = &mut self.stats;
         // Completed: the folded write and every write of the run but the last.
         stats.chunks_written += count;
-        stats.units_written = stats.units_written.saturating_add(done).saturating_add(run_units.saturating_sub(last));
+        stats.units_written = stats
+            .units_written
+            .saturating_add(done)
+            .saturating_add(run_units.saturating_sub(last));
         stats.chunks_accepted += count;
         stats.units_accepted = stats.units_accepted.saturating_add(total);
         stats.sink_calls += count;
@@ -628,7 +659,14 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// which a callback-less write changes nothing but counters (see
     /// [`write_folding`](Self::write_folding) and [`fold_run`](Self::fold_run)).
     pub fn in_steady_fold(&self) -> bool {
-        const MASK: u32 = WRITING | SYNC | EXPECT_WRITE_CB | FROM_BUFFER | ENDING | DESTROYED | CONSTRUCTED | NEED_DRAIN;
+        const MASK: u32 = WRITING
+            | SYNC
+            | EXPECT_WRITE_CB
+            | FROM_BUFFER
+            | ENDING
+            | DESTROYED
+            | CONSTRUCTED
+            | NEED_DRAIN;
         self.flags & MASK == WRITING | SYNC | EXPECT_WRITE_CB | CONSTRUCTED
             && self.write_cbs == 0
             && self.write_chunks == 1
@@ -737,7 +775,10 @@ impl<C, E: StreamError> WritableCore<C, E> {
         if !buffering || self.flags & (ENDING | DESTROYED) != 0 || self.errored.is_some() {
             return 0;
         }
-        self.opts.high_water_mark.saturating_sub(self.length).saturating_sub(1)
+        self.opts
+            .high_water_mark
+            .saturating_sub(self.length)
+            .saturating_sub(1)
     }
 
     /// Callback-less writes the driver accepted within a
@@ -766,7 +807,10 @@ impl<C, E: StreamError> WritableCore<C, E> {
                     // and the rest go through write() itself.
                     self.push_merged_run(merged, total, chain, ord);
                     self.account_buffered_batch(total, accepted);
-                    let first = matches!(self.write(chunk, len, Callback::None), WriteStatus::Buffered(true));
+                    let first = matches!(
+                        self.write(chunk, len, Callback::None),
+                        WriteStatus::Buffered(true)
+                    );
                     return first & self.write_buffered_batch(writes);
                 }
                 total += units;
@@ -776,7 +820,12 @@ impl<C, E: StreamError> WritableCore<C, E> {
                 if merge {
                     merged += 1;
                 } else {
-                    self.buffered.push_back(Request { len: units, cb: Callback::None, chain, ord });
+                    self.buffered.push_back(Request {
+                        len: units,
+                        cb: Callback::None,
+                        chain,
+                        ord,
+                    });
                 }
                 self.buffered_chunks.push_back(chunk);
             }
@@ -786,7 +835,10 @@ impl<C, E: StreamError> WritableCore<C, E> {
         }
         let mut as_promised = true;
         for (chunk, len) in writes {
-            as_promised &= matches!(self.write(chunk, len, Callback::None), WriteStatus::Buffered(true));
+            as_promised &= matches!(
+                self.write(chunk, len, Callback::None),
+                WriteStatus::Buffered(true)
+            );
         }
         as_promised
     }
@@ -795,7 +847,12 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// `write_buffered_batch` buffered for a writev sink (their chunks are in `buffered_chunks`).
     fn push_merged_run(&mut self, writes: u64, units: u64, chain: u32, ord: u64) {
         if writes > 0 {
-            self.buffered.push_back(Request { len: units, cb: Callback::None, chain, ord });
+            self.buffered.push_back(Request {
+                len: units,
+                cb: Callback::None,
+                chain,
+                ord,
+            });
         }
     }
 
@@ -863,7 +920,12 @@ impl<C, E: StreamError> WritableCore<C, E> {
                     CallbackSlot::End
                 };
                 let listed = slot == CallbackSlot::End;
-                self.emit(Step::EndTail { has_cb, write_rejected, rejection, listed });
+                self.emit(Step::EndTail {
+                    has_cb,
+                    write_rejected,
+                    rejection,
+                    listed,
+                });
                 return slot;
             }
         }
@@ -872,7 +934,13 @@ impl<C, E: StreamError> WritableCore<C, E> {
 
     /// The part of Node's `end()` after `uncork()`. `listed`: it runs as a step after the flush,
     /// and the driver already holds the callback in its end list, not yet counted in `end_cbs`.
-    fn end_tail(&mut self, has_cb: bool, write_rejected: bool, rejection: Option<E>, listed: bool) -> CallbackSlot {
+    fn end_tail(
+        &mut self,
+        has_cb: bool,
+        write_rejected: bool,
+        rejection: Option<E>,
+        listed: bool,
+    ) -> CallbackSlot {
         let final_was_called = self.has(FINAL_CALLED);
         let mut err: Option<E> = None;
         if write_rejected {
@@ -916,7 +984,11 @@ impl<C, E: StreamError> WritableCore<C, E> {
             self.end_cbs = self.end_cbs.saturating_add(1);
             return CallbackSlot::End;
         };
-        self.schedule(if listed { Task::DeferredEndCallback(one_off) } else { Task::OneOff(one_off) });
+        self.schedule(if listed {
+            Task::DeferredEndCallback(one_off)
+        } else {
+            Task::OneOff(one_off)
+        });
         CallbackSlot::OneOff
     }
 
@@ -1010,7 +1082,11 @@ impl<C, E: StreamError> WritableCore<C, E> {
                     // clear_buffer handed the next write over: Node's afterWrite runs after
                     // that sink call returned, so its 'drain' check sees a synchronous
                     // completion (or failure) of it in `length`.
-                    self.emit(Step::AfterWrite { count: 1, cbs, first });
+                    self.emit(Step::AfterWrite {
+                        count: 1,
+                        cbs,
+                        first,
+                    });
                 } else {
                     self.after_write(1, cbs, first);
                 }
@@ -1039,7 +1115,11 @@ impl<C, E: StreamError> WritableCore<C, E> {
             // before the ones that succeeded meanwhile. The driver's in-order callback
             // FIFO cannot express that, so the core stops at the failure and discards
             // the rest with the error, as after an asynchronous failure.
-            self.schedule(Task::OnWriteError { err: er, cbs, first });
+            self.schedule(Task::OnWriteError {
+                err: er,
+                cbs,
+                first,
+            });
         } else {
             self.on_write_error(er, cbs, first);
         }
@@ -1101,10 +1181,17 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// Run the oldest deferred task; the driver calls this once per [`Output::ScheduleTick`].
     pub fn handle_tick(&mut self) {
         self.begin();
-        let Some(task) = self.tasks.pop_front() else { return };
+        let Some(task) = self.tasks.pop_front() else {
+            return;
+        };
         self.tasks_taken += 1;
         match task {
-            Task::AfterWrite { count, cbs, first, info } => {
+            Task::AfterWrite {
+                count,
+                cbs,
+                first,
+                info,
+            } => {
                 if info {
                     // Node's afterWriteTick forgets the coalescing info whichever tick it was.
                     self.flags &= !AFTER_WRITE_TICK_INFO;
@@ -1205,15 +1292,27 @@ impl<C, E: StreamError> WritableCore<C, E> {
         }
         self.length = self.length.saturating_add(len);
         self.stats.peak_length = self.stats.peak_length.max(self.length);
-        if self.has(WRITING) || self.errored.is_some() || self.corked > 0 || !self.has(CONSTRUCTED) {
+        if self.has(WRITING) || self.errored.is_some() || self.corked > 0 || !self.has(CONSTRUCTED)
+        {
             if cb.is_some() {
                 self.buffered_cbs += 1;
             }
-            self.buffered.push_back(Request { len, cb, chain: self.cb_chain, ord });
+            self.buffered.push_back(Request {
+                len,
+                cb,
+                chain: self.cb_chain,
+                ord,
+            });
             self.buffered_chunks.push_back(chunk);
             WriteStatus::Buffered(self.write_result())
         } else {
-            self.start_write(len, 1, u32::from(cb.is_some()), ord, cb.is_some().then_some(self.cb_chain));
+            self.start_write(
+                len,
+                1,
+                u32::from(cb.is_some()),
+                ord,
+                cb.is_some().then_some(self.cb_chain),
+            );
             self.stats.sink_calls += 1;
             WriteStatus::Dispatch(chunk)
         }
@@ -1230,7 +1329,11 @@ impl<C, E: StreamError> WritableCore<C, E> {
     }
 
     fn clear_buffer(&mut self) {
-        if self.has(DESTROYED) || self.corked > 0 || self.buffered.is_empty() || !self.has(CONSTRUCTED) {
+        if self.has(DESTROYED)
+            || self.corked > 0
+            || self.buffered.is_empty()
+            || !self.has(CONSTRUCTED)
+        {
             return;
         }
         // Writes, not request records: with a writev sink a run of writes may share a record.
@@ -1243,7 +1346,10 @@ impl<C, E: StreamError> WritableCore<C, E> {
             let first = if cbs == 0 {
                 self.next_ord
             } else {
-                self.buffered.iter().find(|r| r.cb.is_some()).map_or(self.next_ord, |r| r.ord)
+                self.buffered
+                    .iter()
+                    .find(|r| r.cb.is_some())
+                    .map_or(self.next_ord, |r| r.ord)
             };
             self.buffered.clear();
             let chunks = Vec::from(std::mem::take(&mut self.buffered_chunks));
@@ -1252,11 +1358,19 @@ impl<C, E: StreamError> WritableCore<C, E> {
             self.stats.sink_calls += 1;
             self.stats.writev_calls += 1;
             self.emit(Step::DoWrite(Output::Writev(chunks)));
-        } else if let (Some(req), Some(chunk)) = (self.buffered.pop_front(), self.buffered_chunks.pop_front()) {
+        } else if let (Some(req), Some(chunk)) =
+            (self.buffered.pop_front(), self.buffered_chunks.pop_front())
+        {
             if req.cb.is_some() {
                 self.buffered_cbs = self.buffered_cbs.saturating_sub(1);
             }
-            self.start_write(req.len, 1, u32::from(req.cb.is_some()), req.ord, req.cb.is_some().then_some(req.chain));
+            self.start_write(
+                req.len,
+                1,
+                u32::from(req.cb.is_some()),
+                req.ord,
+                req.cb.is_some().then_some(req.chain),
+            );
             self.flags = (self.flags & !SYNC) | FROM_BUFFER;
             self.stats.sink_calls += 1;
             self.emit(Step::DoWrite(Output::Write(chunk)));
@@ -1275,7 +1389,12 @@ impl<C, E: StreamError> WritableCore<C, E> {
         if cbs == 0 {
             if !self.has(AFTER_WRITE_PENDING) && need_tick {
                 self.flags |= AFTER_WRITE_PENDING;
-                self.schedule(Task::AfterWrite { count: 1, cbs: 0, first, info: false });
+                self.schedule(Task::AfterWrite {
+                    count: 1,
+                    cbs: 0,
+                    first,
+                    info: false,
+                });
             } else {
                 self.completed_without_tick(from_buffer);
             }
@@ -1295,7 +1414,12 @@ impl<C, E: StreamError> WritableCore<C, E> {
                 None => self.flags &= !AFTER_WRITE_TICK_INFO,
             }
             self.after_write_info_seq = self.tasks_taken + self.tasks.len() as u64;
-            self.schedule(Task::AfterWrite { count: 1, cbs, first, info: true });
+            self.schedule(Task::AfterWrite {
+                count: 1,
+                cbs,
+                first,
+                info: true,
+            });
         } else {
             self.completed_without_tick(from_buffer);
         }
@@ -1304,11 +1428,16 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// Add a completion whose callback is number `ord` to the pending coalescing tick, when
     /// that tick's callbacks end just before `ord` (they are called as one numbered run).
     fn bump_after_write_info(&mut self, ord: u64) -> bool {
-        let Some(index) = self.after_write_info_seq.checked_sub(self.tasks_taken) else { return false };
+        let Some(index) = self.after_write_info_seq.checked_sub(self.tasks_taken) else {
+            return false;
+        };
         match self.tasks.get_mut(index as usize) {
-            Some(Task::AfterWrite { count, cbs, first, info: true })
-                if first.saturating_add(u64::from(*count) * u64::from(*cbs)) == ord =>
-            {
+            Some(Task::AfterWrite {
+                count,
+                cbs,
+                first,
+                info: true,
+            }) if first.saturating_add(u64::from(*count) * u64::from(*cbs)) == ord => {
                 *count += 1;
                 true
             }
@@ -1329,7 +1458,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// the rest runs at once instead of as a step: the same order, without the queue.
     fn after_write(&mut self, count: u32, cbs: u32, first: u64) {
         self.flags &= !AFTER_WRITE_PENDING;
-        let need_drain = self.flags & (ENDING | NEED_DRAIN | DESTROYED) == NEED_DRAIN && self.length == 0;
+        let need_drain =
+            self.flags & (ENDING | NEED_DRAIN | DESTROYED) == NEED_DRAIN && self.length == 0;
         if need_drain {
             self.flags &= !NEED_DRAIN;
             self.stats.drains += 1;
@@ -1348,7 +1478,11 @@ impl<C, E: StreamError> WritableCore<C, E> {
     fn after_write_callbacks(&mut self, count: u32, cbs: u32, first: u64) -> Option<Output<C, E>> {
         self.pending_cb = self.pending_cb.saturating_sub(u64::from(count));
         let n = count.saturating_mul(cbs);
-        (n > 0).then_some(Output::WriteCallbacks { first, count: n, result: Ok(()) })
+        (n > 0).then_some(Output::WriteCallbacks {
+            first,
+            count: n,
+            result: Ok(()),
+        })
     }
 
     /// `afterWrite` after the callbacks.
@@ -1364,7 +1498,11 @@ impl<C, E: StreamError> WritableCore<C, E> {
     fn on_write_error(&mut self, err: E, cbs: u32, first: u64) {
         self.pending_cb = self.pending_cb.saturating_sub(1);
         if cbs > 0 {
-            self.emit(Step::Out(Output::WriteCallbacks { first, count: cbs, result: Err(err.clone()) }));
+            self.emit(Step::Out(Output::WriteCallbacks {
+                first,
+                count: cbs,
+                result: Err(err.clone()),
+            }));
         }
         self.emit(Step::OnWriteErrorTail(err));
     }
@@ -1403,7 +1541,11 @@ impl<C, E: StreamError> WritableCore<C, E> {
                 Some(e) => e.clone(),
                 None => E::from_code(ErrorCode::Destroyed("write")),
             };
-            self.emit(Step::Out(Output::WriteCallbacks { first: first + u64::from(i), count: 1, result: Err(err) }));
+            self.emit(Step::Out(Output::WriteCallbacks {
+                first: first + u64::from(i),
+                count: 1,
+                result: Err(err),
+            }));
         }
         let err = errored.unwrap_or_else(|| E::from_code(ErrorCode::Destroyed("end")));
         self.call_finished_callbacks(Err(err));
@@ -1419,7 +1561,13 @@ impl<C, E: StreamError> WritableCore<C, E> {
 
     fn need_finish(&self) -> bool {
         self.flags
-            & (ENDING | DESTROYED | CONSTRUCTED | FINISHED | WRITING | ERROR_EMITTED | CLOSE_EMITTED)
+            & (ENDING
+                | DESTROYED
+                | CONSTRUCTED
+                | FINISHED
+                | WRITING
+                | ERROR_EMITTED
+                | CLOSE_EMITTED)
             == ENDING | CONSTRUCTED
             && self.errored.is_none()
             && self.buffered.is_empty()
@@ -1614,7 +1762,12 @@ impl<C, E: StreamError> WritableCore<C, E> {
                 self.emit_close_nt();
                 None
             }
-            Step::EndTail { has_cb, write_rejected, rejection, listed } => {
+            Step::EndTail {
+                has_cb,
+                write_rejected,
+                rejection,
+                listed,
+            } => {
                 self.end_tail(has_cb, write_rejected, rejection, listed);
                 None
             }

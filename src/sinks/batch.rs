@@ -21,7 +21,12 @@ pub const DEFAULT_BATCH_BYTES: f64 = 65_536.0;
 impl BatchPolicy {
     /// A policy with both limits (each at least 1; `f64::INFINITY` / `usize::MAX` for "no limit").
     pub fn new(max_chunks: usize, max_bytes: f64) -> Self {
-        BatchPolicy { max_chunks: max_chunks.max(1), max_bytes: max_bytes.max(1.0), chunks: 0, bytes: 0.0 }
+        BatchPolicy {
+            max_chunks: max_chunks.max(1),
+            max_bytes: max_bytes.max(1.0),
+            chunks: 0,
+            bytes: 0.0,
+        }
     }
 
     /// Counts a chunk of `len` bytes into the current batch; true when the batch is now full.
@@ -89,7 +94,11 @@ pub struct BatchSink<S: Sink> {
 impl<S: Sink> BatchSink<S> {
     /// Batches into `inner` by `policy`.
     pub fn new(inner: S, policy: BatchPolicy) -> Self {
-        BatchSink { inner, policy, pending: Vec::new() }
+        BatchSink {
+            inner,
+            policy,
+            pending: Vec::new(),
+        }
     }
 
     /// The inner sink.
@@ -178,7 +187,11 @@ mod tests {
         assert_eq!(sizes(&sink), vec![3, 3]);
         assert_eq!(sink.pending_chunks(), 1);
         sink.finish().unwrap();
-        assert_eq!(sizes(&sink), vec![3, 3, 1], "the partial batch is flushed by finish");
+        assert_eq!(
+            sizes(&sink),
+            vec![3, 3, 1],
+            "the partial batch is flushed by finish"
+        );
         assert!(sink.inner().1);
         let all: Vec<u8> = sink.inner().0.iter().flatten().flatten().copied().collect();
         assert_eq!(all, (0..7).collect::<Vec<u8>>(), "order kept, nothing lost");

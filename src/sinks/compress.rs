@@ -45,7 +45,11 @@ const CRC_TABLE: [u32; 256] = {
         let mut c = i as u32;
         let mut k = 0;
         while k < 8 {
-            c = if c & 1 != 0 { 0xedb8_8320 ^ (c >> 1) } else { c >> 1 };
+            c = if c & 1 != 0 {
+                0xedb8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
             k += 1;
         }
         table[i] = c;
@@ -148,7 +152,10 @@ impl Compressor {
         if ok && consumed == input.len() {
             Ok(())
         } else {
-            Err(SinkError::new(ERR_COMPRESSION, format!("the deflate encoder failed ({status:?})")))
+            Err(SinkError::new(
+                ERR_COMPRESSION,
+                format!("the deflate encoder failed ({status:?})"),
+            ))
         }
     }
 
@@ -156,7 +163,10 @@ impl Compressor {
     /// keeps up to a block of input before it emits anything).
     pub fn compress(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<(), SinkError> {
         if self.finished {
-            return Err(SinkError::new(ERR_COMPRESSION, "write after the compressed stream was finished"));
+            return Err(SinkError::new(
+                ERR_COMPRESSION,
+                "write after the compressed stream was finished",
+            ));
         }
         self.write_header(out);
         if input.is_empty() {
@@ -211,7 +221,11 @@ pub struct CompressSink<S: Sink> {
 impl<S: Sink> CompressSink<S> {
     /// Compresses into `inner` with `format` at `level` (0–9).
     pub fn new(format: Format, level: u8, inner: S) -> Result<Self, SinkError> {
-        Ok(CompressSink { compressor: Compressor::new(format, level)?, inner, out: Vec::new() })
+        Ok(CompressSink {
+            compressor: Compressor::new(format, level)?,
+            inner,
+            out: Vec::new(),
+        })
     }
 
     /// The inner sink.
@@ -277,12 +291,17 @@ mod tests {
         let mut crc = Crc32::default();
         crc.update(&data);
         assert_eq!(trailer.get(..4).unwrap(), &crc.value().to_le_bytes());
-        assert_eq!(trailer.get(4..).unwrap(), &(data.len() as u32).to_le_bytes());
+        assert_eq!(
+            trailer.get(4..).unwrap(),
+            &(data.len() as u32).to_le_bytes()
+        );
         data
     }
 
     fn sample() -> Vec<u8> {
-        (0..50_000u32).map(|i| b"the quick brown fox "[(i % 20) as usize] ^ ((i / 997) as u8 & 1)).collect()
+        (0..50_000u32)
+            .map(|i| b"the quick brown fox "[(i % 20) as usize] ^ ((i / 997) as u8 & 1))
+            .collect()
     }
 
     #[test]
@@ -302,7 +321,11 @@ mod tests {
             let compressed = compress_all(Format::Gzip, level, &chunks);
             assert_eq!(gunzip(&compressed), data, "level {level}");
             if level > 0 {
-                assert!(compressed.len() < data.len() / 4, "level {level}: {}", compressed.len());
+                assert!(
+                    compressed.len() < data.len() / 4,
+                    "level {level}: {}",
+                    compressed.len()
+                );
             }
         }
     }
@@ -320,19 +343,28 @@ mod tests {
     #[test]
     fn empty_input_is_a_valid_stream() {
         assert_eq!(gunzip(&compress_all(Format::Gzip, 6, &[])), b"");
-        assert_eq!(decompress_to_vec_zlib(&compress_all(Format::Zlib, 6, &[b""])).unwrap(), b"");
+        assert_eq!(
+            decompress_to_vec_zlib(&compress_all(Format::Zlib, 6, &[b""])).unwrap(),
+            b""
+        );
     }
 
     #[test]
     fn bad_level_and_write_after_finish_fail() {
-        assert_eq!(Compressor::new(Format::Gzip, 10).err().unwrap().code, ERR_OUT_OF_RANGE);
+        assert_eq!(
+            Compressor::new(Format::Gzip, 10).err().unwrap().code,
+            ERR_OUT_OF_RANGE
+        );
         let mut c = Compressor::new(Format::Zlib, 1).unwrap();
         let mut out = Vec::new();
         c.finish(&mut out).unwrap();
         let len = out.len();
         c.finish(&mut out).unwrap();
         assert_eq!(out.len(), len, "finish twice adds nothing");
-        assert_eq!(c.compress(b"x", &mut out).unwrap_err().code, ERR_COMPRESSION);
+        assert_eq!(
+            c.compress(b"x", &mut out).unwrap_err().code,
+            ERR_COMPRESSION
+        );
         assert_eq!((c.format(), c.level()), (Format::Zlib, 1));
     }
 

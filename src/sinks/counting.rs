@@ -69,7 +69,10 @@ mod tests {
 
     #[test]
     fn counters_saturate() {
-        let mut sink = CountingSink { bytes: u64::MAX - 1, chunks: u64::MAX };
+        let mut sink = CountingSink {
+            bytes: u64::MAX - 1,
+            chunks: u64::MAX,
+        };
         sink.write(b"abc").unwrap();
         assert_eq!(sink.byte_count(), u64::MAX);
         assert_eq!(sink.chunk_count(), u64::MAX);

@@ -91,7 +91,11 @@ impl DigestSink {
             DigestAlgorithm::Sha256 => Hasher::Sha256(Sha256::new()),
             DigestAlgorithm::Sha512 => Hasher::Sha512(Sha512::new()),
         };
-        DigestSink { hasher, algorithm, bytes: 0 }
+        DigestSink {
+            hasher,
+            algorithm,
+            bytes: 0,
+        }
     }
 
     /// The algorithm.
@@ -135,7 +139,9 @@ impl Sink for DigestSink {
             Hasher::Sha256(h) => h.update(chunk),
             Hasher::Sha512(h) => h.update(chunk),
         }
-        self.bytes = self.bytes.saturating_add(u64::try_from(chunk.len()).unwrap_or(u64::MAX));
+        self.bytes = self
+            .bytes
+            .saturating_add(u64::try_from(chunk.len()).unwrap_or(u64::MAX));
         Ok(())
     }
 }
@@ -155,7 +161,10 @@ mod tests {
 
     #[test]
     fn empty_input_digests() {
-        assert_eq!(hex_of(DigestAlgorithm::Sha1, &[]), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+        assert_eq!(
+            hex_of(DigestAlgorithm::Sha1, &[]),
+            "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+        );
         assert_eq!(
             hex_of(DigestAlgorithm::Sha256, &[]),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -169,7 +178,10 @@ mod tests {
 
     #[test]
     fn abc_digests_match_the_standard_vectors() {
-        assert_eq!(hex_of(DigestAlgorithm::Sha1, &[b"a", b"bc"]), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(
+            hex_of(DigestAlgorithm::Sha1, &[b"a", b"bc"]),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
         assert_eq!(
             hex_of(DigestAlgorithm::Sha512, &[b"abc"]),
             "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a\
@@ -206,7 +218,10 @@ mod tests {
             ("sha512", DigestAlgorithm::Sha512),
         ] {
             assert_eq!(DigestAlgorithm::from_name(name), Ok(algorithm));
-            assert_eq!(DigestSink::new(algorithm).digest().len(), algorithm.output_len());
+            assert_eq!(
+                DigestSink::new(algorithm).digest().len(),
+                algorithm.output_len()
+            );
         }
         let err = DigestAlgorithm::from_name("md5").unwrap_err();
         assert_eq!(err.code, ERR_INVALID_ARG_VALUE);

@@ -40,7 +40,9 @@ impl<S: Sink> Sink for FanOutSink<S> {
     }
 
     fn writev(&mut self, chunks: &[&[u8]]) -> Result<(), SinkError> {
-        self.sinks.iter_mut().try_for_each(|sink| sink.writev(chunks))
+        self.sinks
+            .iter_mut()
+            .try_for_each(|sink| sink.writev(chunks))
     }
 
     /// Finishes every sink, even after one failed; reports the first failure.
@@ -69,7 +71,11 @@ mod tests {
 
     #[test]
     fn every_chunk_reaches_every_sink() {
-        let mut sink = FanOutSink::new(vec![MemorySink::new(), MemorySink::new(), MemorySink::new()]);
+        let mut sink = FanOutSink::new(vec![
+            MemorySink::new(),
+            MemorySink::new(),
+            MemorySink::new(),
+        ]);
         sink.write(b"ab").unwrap();
         sink.writev(&[b"c", b"d"]).unwrap();
         sink.finish().unwrap();
@@ -81,7 +87,11 @@ mod tests {
 
     #[test]
     fn one_failure_fails_the_write_with_its_error() {
-        let mut sink = FanOutSink::new(vec![MemorySink::new(), MemorySink::with_limit(2), MemorySink::new()]);
+        let mut sink = FanOutSink::new(vec![
+            MemorySink::new(),
+            MemorySink::with_limit(2),
+            MemorySink::new(),
+        ]);
         sink.write(b"ab").unwrap();
         let err = sink.write(b"c").unwrap_err();
         assert_eq!(err.code, ERR_SINK_LIMIT);

@@ -73,7 +73,9 @@
 use std::cell::{Cell, RefCell, RefMut};
 use std::rc::Rc;
 
-use js_sys::{Array, ArrayBuffer, Function, JsString, Promise, RangeError, Reflect, TypeError, Uint8Array};
+use js_sys::{
+    Array, ArrayBuffer, Function, JsString, Promise, RangeError, Reflect, TypeError, Uint8Array,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -140,8 +142,12 @@ pub fn sink_error(err: SinkError) -> JsValue {
 
 /// Borrows a sink's state mutably, or fails with `ERR_SINK_BUSY` instead of panicking.
 pub fn borrow_mut<T: ?Sized>(cell: &RefCell<T>) -> Result<RefMut<'_, T>, JsValue> {
-    cell.try_borrow_mut()
-        .map_err(|_| error(ERR_SINK_BUSY, "the sink was called again while it was working"))
+    cell.try_borrow_mut().map_err(|_| {
+        error(
+            ERR_SINK_BUSY,
+            "the sink was called again while it was working",
+        )
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -169,7 +175,8 @@ impl Completion {
     /// Reads what a JS sink method returned: a thenable is pending, anything else is ready.
     pub fn from_js(value: &JsValue) -> Completion {
         if value.is_object() || value.is_function() {
-            let then = Reflect::get(value, &JsValue::from_str("then")).unwrap_or(JsValue::UNDEFINED);
+            let then =
+                Reflect::get(value, &JsValue::from_str("then")).unwrap_or(JsValue::UNDEFINED);
             if then.is_function() {
                 return match value.dyn_ref::<Promise>() {
                     Some(promise) => Completion::Pending(promise.clone()),
@@ -234,7 +241,10 @@ fn then_boxed(promise: &Promise, next: Continuation) -> Result<Completion, JsVal
         Err(reason)
     });
     let then: Function = Reflect::get(promise, &JsValue::from_str("then"))?.unchecked_into();
-    Ok(Completion::Pending(then.call2(promise, &on_fulfilled, &on_rejected)?.unchecked_into()))
+    Ok(Completion::Pending(
+        then.call2(promise, &on_fulfilled, &on_rejected)?
+            .unchecked_into(),
+    ))
 }
 
 /// A promise fulfilled after `ms` milliseconds, from the global `setTimeout` (looked up on
@@ -243,7 +253,12 @@ pub fn sleep(ms: f64) -> Result<Promise, JsValue> {
     let global = js_sys::global();
     let set_timeout: Function = Reflect::get(&global, &JsValue::from_str("setTimeout"))?
         .dyn_into()
-        .map_err(|_| type_error("ERR_INVALID_STATE", "globalThis.setTimeout is not a function"))?;
+        .map_err(|_| {
+            type_error(
+                "ERR_INVALID_STATE",
+                "globalThis.setTimeout is not a function",
+            )
+        })?;
     let delay = JsValue::from_f64(if ms.is_finite() && ms > 0.0 { ms } else { 0.0 });
     let mut failure = None;
     let promise = Promise::new(&mut |resolve, _reject| {
@@ -338,10 +353,18 @@ pub fn byte_view(value: &JsValue) -> Option<Uint8Array> {
     }
     if ArrayBuffer::is_view(value) {
         let buffer = Reflect::get(value, &JsValue::from_str("buffer")).ok()?;
-        let offset = Reflect::get(value, &JsValue::from_str("byteOffset")).ok()?.as_f64()?;
-        let length = Reflect::get(value, &JsValue::from_str("byteLength")).ok()?.as_f64()?;
+        let offset = Reflect::get(value, &JsValue::from_str("byteOffset"))
+            .ok()?
+            .as_f64()?;
+        let length = Reflect::get(value, &JsValue::from_str("byteLength"))
+            .ok()?
+            .as_f64()?;
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        return Some(Uint8Array::new_with_byte_offset_and_length(&buffer, offset as u32, length as u32));
+        return Some(Uint8Array::new_with_byte_offset_and_length(
+            &buffer,
+            offset as u32,
+            length as u32,
+        ));
     }
     if value.is_instance_of::<ArrayBuffer>() {
         return Some(Uint8Array::new(value));
@@ -394,7 +417,11 @@ pub fn byte_length(value: &JsValue) -> Option<f64> {
             n += match unit {
                 0..=0x7f => 1.0,
                 0x80..=0x7ff => 2.0,
-                0xd800..=0xdbff if units.peek().is_some_and(|next| (0xdc00..=0xdfff).contains(next)) => {
+                0xd800..=0xdbff
+                    if units
+                        .peek()
+                        .is_some_and(|next| (0xdc00..=0xdfff).contains(next)) =>
+                {
                     units.next();
                     4.0
                 }
@@ -404,7 +431,9 @@ pub fn byte_length(value: &JsValue) -> Option<f64> {
         return Some(n);
     }
     if ArrayBuffer::is_view(value) || value.is_instance_of::<ArrayBuffer>() {
-        return Reflect::get(value, &JsValue::from_str("byteLength")).ok()?.as_f64();
+        return Reflect::get(value, &JsValue::from_str("byteLength"))
+            .ok()?
+            .as_f64();
     }
     None
 }
@@ -474,7 +503,11 @@ impl<S: Sink> JsSink for S {
             }
         }
         let slices: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
-        Some(Sink::writev(self, &slices).map(|()| Completion::Ready).map_err(sink_error))
+        Some(
+            Sink::writev(self, &slices)
+                .map(|()| Completion::Ready)
+                .map_err(sink_error),
+        )
     }
 
     fn finish(&mut self) -> Result<Completion, JsValue> {
@@ -491,7 +524,11 @@ impl<S: Sink> JsSink for S {
 pub type SinkHandle = Rc<RefCell<dyn JsSink>>;
 
 /// Writes `chunks[index..]` one after another into `sink`, each after the previous completed.
-fn write_each(sink: SinkHandle, chunks: Rc<Vec<JsValue>>, index: usize) -> Result<Completion, JsValue> {
+fn write_each(
+    sink: SinkHandle,
+    chunks: Rc<Vec<JsValue>>,
+    index: usize,
+) -> Result<Completion, JsValue> {
     let mut i = index;
     while let Some(chunk) = chunks.get(i) {
         let completion = borrow_mut(&sink)?.write_value(chunk)?;
@@ -538,8 +575,12 @@ mod dispatch {
 
     pub(super) fn write_inbox(sink: &SinkHandle, len: usize) -> u32 {
         INBOX.with(|cell| {
-            let Ok(buf) = cell.try_borrow() else { return INBOX_DECLINED };
-            let Some(bytes) = buf.get(..len) else { return INBOX_DECLINED };
+            let Ok(buf) = cell.try_borrow() else {
+                return INBOX_DECLINED;
+            };
+            let Some(bytes) = buf.get(..len) else {
+                return INBOX_DECLINED;
+            };
             let mut sink = match borrow_mut(sink) {
                 Ok(sink) => sink,
                 Err(err) => {
@@ -782,15 +823,24 @@ impl Target {
             SHARED.with(|slot| slot.set(None));
             share.call0(&value)?;
             if let Some(handle) = SHARED.with(Cell::take) {
-                return Ok(Target { js: value, kind: TargetKind::Rust(handle) });
+                return Ok(Target {
+                    js: value,
+                    kind: TargetKind::Rust(handle),
+                });
             }
         }
-        Ok(Target { js: value, kind: TargetKind::Js })
+        Ok(Target {
+            js: value,
+            kind: TargetKind::Js,
+        })
     }
 
     /// A target for a Rust sink made on the Rust side (its JS object is `js`).
     pub fn from_exported<T: JsSink + 'static>(js: JsValue, exported: &Exported<T>) -> Target {
-        Target { js, kind: TargetKind::Rust(exported.handle.clone()) }
+        Target {
+            js,
+            kind: TargetKind::Rust(exported.handle.clone()),
+        }
     }
 
     /// The JS object of this sink, for an `inner` getter.
@@ -806,7 +856,9 @@ impl Target {
     /// Calls `obj[name](...args)` when it is a function; `None` when there is no such method.
     fn call(&self, name: &str, args: &[&JsValue]) -> Result<Option<JsValue>, JsValue> {
         let method = Reflect::get(&self.js, &JsValue::from_str(name))?;
-        let Some(method) = method.dyn_ref::<Function>() else { return Ok(None) };
+        let Some(method) = method.dyn_ref::<Function>() else {
+            return Ok(None);
+        };
         let result = match args {
             [] => method.call0(&self.js),
             [a] => method.call1(&self.js, a),

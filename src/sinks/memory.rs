@@ -31,7 +31,10 @@ impl MemorySink {
 
     /// Creates an empty sink that refuses any write taking its total past `limit` bytes.
     pub fn with_limit(limit: usize) -> Self {
-        MemorySink { buf: Vec::new(), limit: Some(limit) }
+        MemorySink {
+            buf: Vec::new(),
+            limit: Some(limit),
+        }
     }
 
     /// The size limit in bytes, if any.
@@ -66,8 +69,14 @@ impl MemorySink {
 
     /// Checks that `incoming` more bytes fit under the limit.
     fn check_room(&self, incoming: usize) -> Result<(), SinkError> {
-        let Some(limit) = self.limit else { return Ok(()) };
-        let fits = self.buf.len().checked_add(incoming).is_some_and(|total| total <= limit);
+        let Some(limit) = self.limit else {
+            return Ok(());
+        };
+        let fits = self
+            .buf
+            .len()
+            .checked_add(incoming)
+            .is_some_and(|total| total <= limit);
         if fits {
             Ok(())
         } else {
@@ -93,7 +102,9 @@ impl Sink for MemorySink {
     /// All or nothing: the whole batch is checked against the limit first, then stored with a
     /// single reservation.
     fn writev(&mut self, chunks: &[&[u8]]) -> Result<(), SinkError> {
-        let total = chunks.iter().fold(0usize, |sum, chunk| sum.saturating_add(chunk.len()));
+        let total = chunks
+            .iter()
+            .fold(0usize, |sum, chunk| sum.saturating_add(chunk.len()));
         self.check_room(total)?;
         self.buf.reserve(total);
         for chunk in chunks {

@@ -96,7 +96,10 @@ pub struct SinkError {
 impl SinkError {
     /// Creates an error from a code and a message.
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        SinkError { code, message: message.into() }
+        SinkError {
+            code,
+            message: message.into(),
+        }
     }
 }
 
@@ -175,12 +178,18 @@ mod tests {
     fn default_writev_writes_each_chunk_in_order() {
         let mut sink = Recorder::default();
         sink.writev(&[b"a", b"", b"bc"]).unwrap();
-        assert_eq!(sink.chunks, vec![b"a".to_vec(), b"".to_vec(), b"bc".to_vec()]);
+        assert_eq!(
+            sink.chunks,
+            vec![b"a".to_vec(), b"".to_vec(), b"bc".to_vec()]
+        );
     }
 
     #[test]
     fn default_writev_stops_at_first_error() {
-        let mut sink = Recorder { fail_on: Some(1), ..Recorder::default() };
+        let mut sink = Recorder {
+            fail_on: Some(1),
+            ..Recorder::default()
+        };
         let err = sink.writev(&[b"a", b"b", b"c"]).unwrap_err();
         assert_eq!(err.code, "ERR_TEST");
         assert_eq!(sink.chunks, vec![b"a".to_vec()]);

@@ -30,12 +30,23 @@ impl TokenBucket {
     /// `rate` in bytes per second (> 0, finite), `burst` in bytes (> 0, finite).
     pub fn new(rate: f64, burst: f64) -> Result<Self, SinkError> {
         if !(rate.is_finite() && rate > 0.0) {
-            return Err(SinkError::new(ERR_OUT_OF_RANGE, "bytesPerSecond must be a positive finite number"));
+            return Err(SinkError::new(
+                ERR_OUT_OF_RANGE,
+                "bytesPerSecond must be a positive finite number",
+            ));
         }
         if !(burst.is_finite() && burst > 0.0) {
-            return Err(SinkError::new(ERR_OUT_OF_RANGE, "burst must be a positive finite number"));
+            return Err(SinkError::new(
+                ERR_OUT_OF_RANGE,
+                "burst must be a positive finite number",
+            ));
         }
-        Ok(TokenBucket { rate, burst, tokens: burst, last_ms: None })
+        Ok(TokenBucket {
+            rate,
+            burst,
+            tokens: burst,
+            last_ms: None,
+        })
     }
 
     /// Bytes per second.
@@ -51,7 +62,9 @@ impl TokenBucket {
     /// Tokens available at `now_ms` (negative while in debt), without taking any.
     pub fn available(&self, now_ms: f64) -> f64 {
         match self.last_ms {
-            Some(last) => (self.tokens + (now_ms - last).max(0.0) * self.rate / 1000.0).min(self.burst),
+            Some(last) => {
+                (self.tokens + (now_ms - last).max(0.0) * self.rate / 1000.0).min(self.burst)
+            }
             None => self.tokens,
         }
     }
@@ -117,8 +130,18 @@ mod tests {
 
     #[test]
     fn rejects_bad_parameters() {
-        for (rate, burst) in [(0.0, 1.0), (-1.0, 1.0), (f64::NAN, 1.0), (f64::INFINITY, 1.0), (1.0, 0.0), (1.0, f64::NAN)] {
-            assert_eq!(TokenBucket::new(rate, burst).unwrap_err().code, ERR_OUT_OF_RANGE);
+        for (rate, burst) in [
+            (0.0, 1.0),
+            (-1.0, 1.0),
+            (f64::NAN, 1.0),
+            (f64::INFINITY, 1.0),
+            (1.0, 0.0),
+            (1.0, f64::NAN),
+        ] {
+            assert_eq!(
+                TokenBucket::new(rate, burst).unwrap_err().code,
+                ERR_OUT_OF_RANGE
+            );
         }
         let b = TokenBucket::new(5.0, 7.0).unwrap();
         assert_eq!((b.rate(), b.burst()), (5.0, 7.0));

@@ -90,13 +90,21 @@ impl Setup {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cmd {
     /// `write(chunk of len, cb?)`; `same` reuses the previous write's callback function.
-    Write { len: u8, cb: bool, same: bool },
+    Write {
+        len: u8,
+        cb: bool,
+        same: bool,
+    },
     Cork,
     Uncork,
     /// `end(cb)` or `end(chunk, cb)`.
-    End { chunk: Option<u8> },
+    End {
+        chunk: Option<u8>,
+    },
     /// `destroy()` or `destroy(err)`.
-    Destroy { err: bool },
+    Destroy {
+        err: bool,
+    },
     /// Complete the oldest pending sink operation successfully.
     Complete,
     /// Fail the oldest pending sink operation.
@@ -129,10 +137,20 @@ pub fn decode(data: &[u8]) -> (Setup, Vec<Cmd>) {
     let mut cmds = Vec::new();
     while let Some(b) = it.next() {
         let cmd = match b & 0x0f {
-            0..=4 => Cmd::Write { len: it.next().unwrap_or(1) % 100, cb: b & 0x10 == 0, same: b & 0x20 != 0 },
+            0..=4 => Cmd::Write {
+                len: it.next().unwrap_or(1) % 100,
+                cb: b & 0x10 == 0,
+                same: b & 0x20 != 0,
+            },
             5 => Cmd::Cork,
             6 => Cmd::Uncork,
-            7 => Cmd::End { chunk: if b & 0x10 != 0 { Some(it.next().unwrap_or(1) % 100) } else { None } },
+            7 => Cmd::End {
+                chunk: if b & 0x10 != 0 {
+                    Some(it.next().unwrap_or(1) % 100)
+                } else {
+                    None
+                },
+            },
             8 => Cmd::Destroy { err: b & 0x10 != 0 },
             9 | 10 => Cmd::Complete,
             11 => Cmd::Fail,
@@ -323,7 +341,10 @@ impl Checker {
     }
 
     fn fail_msg(&self, what: String) -> String {
-        let mut s = format!("invariant violated: {what}\nsetup: {:?}\ncommands: {:?}\nlog:\n", self.setup, self.history);
+        let mut s = format!(
+            "invariant violated: {what}\nsetup: {:?}\ncommands: {:?}\nlog:\n",
+            self.setup, self.history
+        );
         for (i, l) in self.sim.log.iter().enumerate() {
             let _ = writeln!(s, "  {i:3} {l:?}");
         }
@@ -346,7 +367,12 @@ impl Checker {
     /// `length` as the model computes it.
     fn model_length(&self) -> u64 {
         let q: u64 = self.queue.iter().map(|&i| self.units_of(i)).sum();
-        let f: u64 = self.inflight.iter().flatten().map(|&i| self.units_of(i)).sum();
+        let f: u64 = self
+            .inflight
+            .iter()
+            .flatten()
+            .map(|&i| self.units_of(i))
+            .sum();
         q + f
     }
 
@@ -384,7 +410,13 @@ impl Checker {
             None => WState::Queued,
         };
         let accepted = rejected.is_none();
-        self.writes.push(WriteRec { units: self.units(len), cb, state, cb_calls: 0, group });
+        self.writes.push(WriteRec {
+            units: self.units(len),
+            cb,
+            state,
+            cb_calls: 0,
+            group,
+        });
         if accepted {
             self.queue.push_back(id);
         }
@@ -403,7 +435,11 @@ impl Checker {
                 let (sim_id, ret) = self.sim.write_with(u64::from(len), cb, same);
                 ensure!(self, sim_id == id, "write id {sim_id} != model id {id}");
                 let accepted = self.sim.state().stats().chunks_accepted - accepted_before;
-                ensure!(self, accepted == u64::from(!rejected), "write {id}: refused={rejected} expected, core accepted {accepted}");
+                ensure!(
+                    self,
+                    accepted == u64::from(!rejected),
+                    "write {id}: refused={rejected} expected, core accepted {accepted}"
+                );
                 self.process_log(destroyed_before, ended_before)?;
                 if rejected {
                     ensure!(self, !ret, "refused write {id} returned true");
@@ -418,9 +454,16 @@ impl Checker {
                     None => false,
                 };
                 let core = self.sim.state();
-                let may_hang = core.destroyed() && core.errored().is_none() && !core.ended() && !chunk_rejected;
+                let may_hang = core.destroyed()
+                    && core.errored().is_none()
+                    && !core.ended()
+                    && !chunk_rejected;
                 let late = core.destroyed();
-                self.ends.push(EndRec { calls: 0, may_hang, late });
+                self.ends.push(EndRec {
+                    calls: 0,
+                    may_hang,
+                    late,
+                });
                 let chunk_id = self.writes.len().saturating_sub(1) as u32;
                 let corked_before = self.corked;
                 let completes_inline = self.armed.is_some() || self.setup.sync;
@@ -439,15 +482,21 @@ impl Checker {
                     // end(chunk) goes through write(): the same backpressure bookkeeping, with
                     // the length as it was when that write returned (before end() uncorked).
                     let units = self.units(len);
-                    let direct = corked_before == 0 && self.sim.log.get(first) == Some(&Log::SinkWrite(chunk_id));
-                    let l = length_before + units - if direct && completes_inline { units } else { 0 };
+                    let direct = corked_before == 0
+                        && self.sim.log.get(first) == Some(&Log::SinkWrite(chunk_id));
+                    let l =
+                        length_before + units - if direct && completes_inline { units } else { 0 };
                     if !(l < self.setup.hwm || l == 0) {
                         self.need_drain = true;
                     }
                 }
                 self.process_log(destroyed_before, ended_before)?;
                 if !chunk_rejected && self.sim.state().errored().is_none() {
-                    ensure!(self, self.sim.state().ended(), "end() on an unerrored stream did not set ended");
+                    ensure!(
+                        self,
+                        self.sim.state().ended(),
+                        "end() on an unerrored stream did not set ended"
+                    );
                 }
             }
             Cmd::Cork => {
@@ -467,7 +516,11 @@ impl Checker {
                 self.process_log(destroyed_before, ended_before)?;
             }
             Cmd::Complete | Cmd::Fail => {
-                let e = if cmd == Cmd::Fail { Some(self.err()) } else { None };
+                let e = if cmd == Cmd::Fail {
+                    Some(self.err())
+                } else {
+                    None
+                };
                 let pending = self.sim.pending();
                 match pending {
                     Pending::Write => {
@@ -522,7 +575,12 @@ impl Checker {
         }
         let core = self.sim.state();
         let expected = below && !core.destroyed() && core.errored().is_none();
-        ensure!(self, ret == expected, "write {id} returned {ret}, model expects {expected} (length {l}, hwm {})", self.setup.hwm);
+        ensure!(
+            self,
+            ret == expected,
+            "write {id} returned {ret}, model expects {expected} (length {l}, hwm {})",
+            self.setup.hwm
+        );
         Ok(())
     }
 
@@ -535,8 +593,10 @@ impl Checker {
             if self.close > 0 {
                 let allowed = match &entry {
                     Log::WriteCb(id, _) => {
-                        matches!(self.writes.get(*id as usize).map(|w| &w.state), Some(WState::Rejected(_)))
-                            || self.inflight_at_close.contains(id)
+                        matches!(
+                            self.writes.get(*id as usize).map(|w| &w.state),
+                            Some(WState::Rejected(_))
+                        ) || self.inflight_at_close.contains(id)
                     }
                     Log::EndCb(id, _) => self.ends.get(*id as usize).is_some_and(|e| e.late),
                     _ => false,
@@ -548,8 +608,17 @@ impl Checker {
                 Log::SinkWritev(ids) => self.on_sink_write(ids, true, destroyed_before)?,
                 Log::Discard(count) => {
                     let core = self.sim.state();
-                    ensure!(self, core.destroyed() || core.errored().is_some(), "discard of {count} on a live stream");
-                    ensure!(self, count as usize <= self.queue.len(), "discard of {count}, model buffers {}", self.queue.len());
+                    ensure!(
+                        self,
+                        core.destroyed() || core.errored().is_some(),
+                        "discard of {count} on a live stream"
+                    );
+                    ensure!(
+                        self,
+                        count as usize <= self.queue.len(),
+                        "discard of {count}, model buffers {}",
+                        self.queue.len()
+                    );
                     for _ in 0..count {
                         if let Some(id) = self.queue.pop_front() {
                             self.set_state(id, WState::Discarded);
@@ -560,16 +629,28 @@ impl Checker {
                     ensure!(self, self.setup.has_final, "final called without one");
                     ensure!(self, self.final_calls == 0, "final called twice");
                     ensure!(self, self.sim.state().ended(), "final before end()");
-                    ensure!(self, self.queue.is_empty() && self.inflight.is_none(), "final with writes outstanding");
+                    ensure!(
+                        self,
+                        self.queue.is_empty() && self.inflight.is_none(),
+                        "final with writes outstanding"
+                    );
                     ensure!(self, !destroyed_before, "final after destroy");
-                    ensure!(self, !self.setup.has_construct || self.construct_done, "final before construct completed");
+                    ensure!(
+                        self,
+                        !self.setup.has_construct || self.construct_done,
+                        "final before construct completed"
+                    );
                     self.final_calls += 1;
                     if self.setup.sync {
                         self.final_ok = true;
                     }
                 }
                 Log::SinkConstruct => {
-                    ensure!(self, self.setup.has_construct && self.construct_calls == 0, "unexpected construct");
+                    ensure!(
+                        self,
+                        self.setup.has_construct && self.construct_calls == 0,
+                        "unexpected construct"
+                    );
                     self.construct_calls += 1;
                     if self.setup.sync {
                         self.construct_done = true;
@@ -577,8 +658,16 @@ impl Checker {
                 }
                 Log::SinkDestroy(_) => {
                     ensure!(self, self.destroy_calls == 0, "sink destroy called twice");
-                    ensure!(self, self.sim.state().destroyed(), "sink destroy before destroyed");
-                    ensure!(self, !self.setup.has_construct || self.construct_done, "sink destroy before construct completed");
+                    ensure!(
+                        self,
+                        self.sim.state().destroyed(),
+                        "sink destroy before destroyed"
+                    );
+                    ensure!(
+                        self,
+                        !self.setup.has_construct || self.construct_done,
+                        "sink destroy before construct completed"
+                    );
                     self.destroy_calls += 1;
                 }
                 Log::WriteCb(id, r) => {
@@ -591,7 +680,8 @@ impl Checker {
                         (WState::Rejected(code), Err(SimError::Code(c))) => c == code,
                         (WState::Done(expected), r) => expected == r,
                         (WState::Discarded, Err(e)) => {
-                            *e == SimError::Code(ErrorCode::Destroyed("write")) || Some(e) == errored.as_ref()
+                            *e == SimError::Code(ErrorCode::Destroyed("write"))
+                                || Some(e) == errored.as_ref()
                         }
                         _ => false,
                     };
@@ -599,7 +689,9 @@ impl Checker {
                     let chosen = if w.cb_calls == 0 && fits(&w.state) {
                         Some(id as usize)
                     } else {
-                        self.writes.iter().position(|o| o.cb && o.group == w.group && o.cb_calls == 0 && fits(&o.state))
+                        self.writes.iter().position(|o| {
+                            o.cb && o.group == w.group && o.cb_calls == 0 && fits(&o.state)
+                        })
                     };
                     let Some(chosen) = chosen else {
                         return Err(self.fail_msg(format!(
@@ -626,8 +718,17 @@ impl Checker {
                     ensure!(self, self.close == 0, "{ev:?} after 'close'");
                     match ev {
                         Event::Drain => {
-                            ensure!(self, self.need_drain, "'drain' without a write that returned false");
-                            ensure!(self, self.model_length() == 0, "'drain' with length {}", self.model_length());
+                            ensure!(
+                                self,
+                                self.need_drain,
+                                "'drain' without a write that returned false"
+                            );
+                            ensure!(
+                                self,
+                                self.model_length() == 0,
+                                "'drain' with length {}",
+                                self.model_length()
+                            );
                             ensure!(self, !ended_before, "'drain' after end()");
                             ensure!(self, !destroyed_before, "'drain' after destroy()");
                             self.need_drain = false;
@@ -636,9 +737,17 @@ impl Checker {
                         Event::Prefinish => {
                             ensure!(self, self.prefinish == 0, "'prefinish' twice");
                             ensure!(self, self.sim.state().ended(), "'prefinish' before end()");
-                            ensure!(self, !self.setup.has_final || self.final_ok, "'prefinish' before final succeeded");
+                            ensure!(
+                                self,
+                                !self.setup.has_final || self.final_ok,
+                                "'prefinish' before final succeeded"
+                            );
                             ensure!(self, self.error == 0, "'prefinish' after 'error'");
-                            ensure!(self, self.queue.is_empty() && self.inflight.is_none(), "'prefinish' with writes outstanding");
+                            ensure!(
+                                self,
+                                self.queue.is_empty() && self.inflight.is_none(),
+                                "'prefinish' with writes outstanding"
+                            );
                             self.prefinish += 1;
                         }
                         Event::Finish => {
@@ -648,7 +757,11 @@ impl Checker {
                             // already queued (`process.nextTick(finish)`, no re-check), so an error in
                             // between (a callback called twice, a write after end without
                             // autoDestroy) is followed by 'finish'. Otherwise never after 'error'.
-                            ensure!(self, self.error == 0 || self.finish_committed, "'finish' after 'error'");
+                            ensure!(
+                                self,
+                                self.error == 0 || self.finish_committed,
+                                "'finish' after 'error'"
+                            );
                             self.finish += 1;
                             end_ok_pending = false;
                         }
@@ -667,18 +780,45 @@ impl Checker {
                 }
             }
         }
-        ensure!(self, !end_ok_pending, "end callback got success without 'finish'");
+        ensure!(
+            self,
+            !end_ok_pending,
+            "end callback got success without 'finish'"
+        );
         Ok(())
     }
 
     fn on_sink_write(&mut self, ids: Vec<u32>, writev: bool, destroyed_before: bool) -> Check {
         ensure!(self, !ids.is_empty(), "empty sink write");
-        ensure!(self, !writev || (self.setup.has_writev && ids.len() >= 2), "writev of {} chunks (has_writev {})", ids.len(), self.setup.has_writev);
-        ensure!(self, self.inflight.is_none(), "sink write {ids:?} while {:?} is in flight", self.inflight);
-        ensure!(self, !destroyed_before, "sink write {ids:?} after destroy()");
-        ensure!(self, !self.setup.has_construct || self.construct_done, "sink write before construct completed");
+        ensure!(
+            self,
+            !writev || (self.setup.has_writev && ids.len() >= 2),
+            "writev of {} chunks (has_writev {})",
+            ids.len(),
+            self.setup.has_writev
+        );
+        ensure!(
+            self,
+            self.inflight.is_none(),
+            "sink write {ids:?} while {:?} is in flight",
+            self.inflight
+        );
+        ensure!(
+            self,
+            !destroyed_before,
+            "sink write {ids:?} after destroy()"
+        );
+        ensure!(
+            self,
+            !self.setup.has_construct || self.construct_done,
+            "sink write before construct completed"
+        );
         let front: Vec<u32> = self.queue.iter().take(ids.len()).copied().collect();
-        ensure!(self, front == ids, "sink got {ids:?}, model's queue front is {front:?} (order or duplicate)");
+        ensure!(
+            self,
+            front == ids,
+            "sink got {ids:?}, model's queue front is {front:?} (order or duplicate)"
+        );
         for _ in 0..ids.len() {
             self.queue.pop_front();
         }
@@ -703,20 +843,64 @@ impl Checker {
     fn check_state(&mut self) -> Check {
         // Writes leave the buffer only to the sink or through an announced discard.
         let core = self.sim.state();
-        ensure!(self, core.buffered_count() == self.queue.len(), "core buffers {} writes, model {}", core.buffered_count(), self.queue.len());
+        ensure!(
+            self,
+            core.buffered_count() == self.queue.len(),
+            "core buffers {} writes, model {}",
+            core.buffered_count(),
+            self.queue.len()
+        );
         let l = self.model_length();
-        ensure!(self, core.length() == l, "length {} != model {l}", core.length());
+        ensure!(
+            self,
+            core.length() == l,
+            "length {} != model {l}",
+            core.length()
+        );
         ensure!(self, core.length() < u64::MAX / 2, "length overflow");
-        ensure!(self, core.writing() == self.inflight.is_some(), "writing={} but model in flight {:?}", core.writing(), self.inflight);
-        ensure!(self, core.corked() == self.corked, "corked {} != model {}", core.corked(), self.corked);
+        ensure!(
+            self,
+            core.writing() == self.inflight.is_some(),
+            "writing={} but model in flight {:?}",
+            core.writing(),
+            self.inflight
+        );
+        ensure!(
+            self,
+            core.corked() == self.corked,
+            "corked {} != model {}",
+            core.corked(),
+            self.corked
+        );
         let nd = self.need_drain && !core.ended() && !core.destroyed();
-        ensure!(self, core.need_drain() == nd, "needDrain {} != model {nd}", core.need_drain());
-        ensure!(self, core.finished() == (self.finish == 1), "finished flag {} vs {} 'finish'", core.finished(), self.finish);
+        ensure!(
+            self,
+            core.need_drain() == nd,
+            "needDrain {} != model {nd}",
+            core.need_drain()
+        );
+        ensure!(
+            self,
+            core.finished() == (self.finish == 1),
+            "finished flag {} vs {} 'finish'",
+            core.finished(),
+            self.finish
+        );
         let alive = !(core.ended() || core.destroyed() || core.errored().is_some());
         ensure!(self, core.writable() == alive, "writable flag");
-        ensure!(self, !core.ended() || self.end_called, "ended without end()");
+        ensure!(
+            self,
+            !core.ended() || self.end_called,
+            "ended without end()"
+        );
         if self.setup.emit_close {
-            ensure!(self, core.close_emitted() == (self.close == 1), "closeEmitted {} vs {} 'close'", core.close_emitted(), self.close);
+            ensure!(
+                self,
+                core.close_emitted() == (self.close == 1),
+                "closeEmitted {} vs {} 'close'",
+                core.close_emitted(),
+                self.close
+            );
         }
         match (&self.errored_seen, core.errored()) {
             (Some(a), Some(b)) => ensure!(self, a == b, "errored changed from {a:?} to {b:?}"),
@@ -745,30 +929,63 @@ impl Checker {
     pub fn settle_and_check(&mut self) -> Check {
         self.settle_steps()?;
         let core = self.sim.state();
-        ensure!(self, core.pending_ticks() == 0, "core holds ticks the driver was never asked for");
+        ensure!(
+            self,
+            core.pending_ticks() == 0,
+            "core holds ticks the driver was never asked for"
+        );
         ensure!(self, !core.has_output(), "outputs pending after settle");
         if core.destroyed() {
             ensure!(self, core.close_emitted(), "destroyed stream did not close");
             if self.setup.emit_close {
-                ensure!(self, self.sim.events().last() == Some(&Event::Close), "'close' is not the last event");
+                ensure!(
+                    self,
+                    self.sim.events().last() == Some(&Event::Close),
+                    "'close' is not the last event"
+                );
             }
         }
-        let clean = !self.destroy_cmd && !self.spurious && self.error == 0 && core.errored().is_none();
+        let clean =
+            !self.destroy_cmd && !self.spurious && self.error == 0 && core.errored().is_none();
         // (A cork() after end() holds the buffer again, in Node too.)
         if clean && core.ended() && core.corked() == 0 {
-            ensure!(self, core.finished(), "end() + settle without errors did not finish");
+            ensure!(
+                self,
+                core.finished(),
+                "end() + settle without errors did not finish"
+            );
             let ev = self.sim.events();
             let pos = |e: &Event<SimError>| ev.iter().position(|x| x == e);
-            ensure!(self, pos(&Event::Prefinish) < pos(&Event::Finish), "'prefinish' not before 'finish'");
+            ensure!(
+                self,
+                pos(&Event::Prefinish) < pos(&Event::Finish),
+                "'prefinish' not before 'finish'"
+            );
             if self.setup.has_final {
                 let fin = self.sim.log.iter().position(|l| *l == Log::SinkFinal);
-                let pre = self.sim.log.iter().position(|l| *l == Log::Event(Event::Prefinish));
-                ensure!(self, fin.is_some() && fin < pre, "final not before 'prefinish'");
+                let pre = self
+                    .sim
+                    .log
+                    .iter()
+                    .position(|l| *l == Log::Event(Event::Prefinish));
+                ensure!(
+                    self,
+                    fin.is_some() && fin < pre,
+                    "final not before 'prefinish'"
+                );
             }
             if self.setup.auto_destroy {
-                ensure!(self, core.destroyed(), "autoDestroy did not destroy after 'finish'");
+                ensure!(
+                    self,
+                    core.destroyed(),
+                    "autoDestroy did not destroy after 'finish'"
+                );
                 if self.setup.emit_close {
-                    ensure!(self, pos(&Event::Finish) < pos(&Event::Close), "'finish' not before 'close'");
+                    ensure!(
+                        self,
+                        pos(&Event::Finish) < pos(&Event::Close),
+                        "'finish' not before 'close'"
+                    );
                 }
             }
         }
@@ -778,7 +995,12 @@ impl Checker {
                 ensure!(self, !core.need_drain(), "'drain' owed but never emitted");
             }
             if core.corked() == 0 {
-                ensure!(self, core.length() == 0 && core.buffered_count() == 0, "writes left after settle (length {})", core.length());
+                ensure!(
+                    self,
+                    core.length() == 0 && core.buffered_count() == 0,
+                    "writes left after settle (length {})",
+                    core.length()
+                );
             }
         }
         Ok(())
@@ -793,11 +1015,26 @@ impl Checker {
             self.settle_and_check()?;
         }
         let core = self.sim.state();
-        ensure!(self, core.length() == 0 && core.buffered_count() == 0, "length {} after destroy + settle", core.length());
+        ensure!(
+            self,
+            core.length() == 0 && core.buffered_count() == 0,
+            "length {} after destroy + settle",
+            core.length()
+        );
         for (id, w) in self.writes.iter().enumerate() {
-            ensure!(self, !matches!(w.state, WState::Queued | WState::InFlight), "write {id} still {:?} at the end", w.state);
+            ensure!(
+                self,
+                !matches!(w.state, WState::Queued | WState::InFlight),
+                "write {id} still {:?} at the end",
+                w.state
+            );
             if w.cb {
-                ensure!(self, w.cb_calls == 1, "callback of write {id} called {} times", w.cb_calls);
+                ensure!(
+                    self,
+                    w.cb_calls == 1,
+                    "callback of write {id} called {} times",
+                    w.cb_calls
+                );
             }
         }
         let mut hanging = 0;
@@ -806,9 +1043,19 @@ impl Checker {
                 hanging += 1;
                 continue;
             }
-            ensure!(self, e.calls == 1, "callback of end {id} called {} times", e.calls);
+            ensure!(
+                self,
+                e.calls == 1,
+                "callback of end {id} called {} times",
+                e.calls
+            );
         }
-        ensure!(self, self.sim.callbacks_outstanding() == hanging, "{} callbacks still held by the driver, {hanging} expected", self.sim.callbacks_outstanding());
+        ensure!(
+            self,
+            self.sim.callbacks_outstanding() == hanging,
+            "{} callbacks still held by the driver, {hanging} expected",
+            self.sim.callbacks_outstanding()
+        );
         Ok(())
     }
 }
