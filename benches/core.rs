@@ -106,6 +106,29 @@ fn cork_16_uncork_writev(c: &mut Core) {
     }
 }
 
+/// (d) an asynchronous sink with writes queued behind it: one write is buffered, then the
+/// completion of the write in flight hands it to the sink (the steady state of a producer
+/// ahead of a sink that completes later: the microtask and setImmediate rows of the JS bench).
+#[inline(always)]
+fn async_completion_dispatches_next(c: &mut Core) {
+    match c.write((), black_box(16), Callback::None) {
+        WriteStatus::Buffered(ret) => {
+            black_box(ret);
+        }
+        other => panic!("expected buffering, got {other:?}"),
+    }
+    c.handle_write_done(Ok(()));
+    while let Some(out) = c.poll() {
+        match out {
+            Output::Write(chunk) => {
+                black_box(chunk);
+                c.dispatch_returned();
+            }
+            other => panic!("expected the next write, got {other:?}"),
+        }
+    }
+}
+
 /// Best-of-`rounds` nanoseconds per call of `f` over `iters` calls.
 fn measure(iters: u32, rounds: u32, mut f: impl FnMut()) -> f64 {
     for _ in 0..iters / 10 {
@@ -164,6 +187,17 @@ fn main() {
         16,
     ));
     assert_eq!((c.length(), c.stats().writev_calls > 0), (0, true));
+
+    let mut c = core(false);
+    if let WriteStatus::Dispatch(()) = c.write((), 16, Callback::None) {
+        black_box(c.write_returned());
+    }
+    rows.push((
+        "(d) async sink: buffer a write, completion dispatches it",
+        measure(iters, rounds, || async_completion_dispatches_next(&mut c)),
+        1,
+    ));
+    assert_eq!((c.length(), c.buffered_count()), (16, 0));
 
     println!();
     println!(

@@ -819,3 +819,60 @@ fn writes_behind_a_busy_sink_within_the_budget_change_nothing_observable() {
         assert_eq!(run(true), run(false), "has_writev {has_writev}");
     }
 }
+
+#[test]
+fn a_run_of_buffered_writes_to_a_sync_sink_changes_nothing_observable() {
+    // After uncork() the JS face hands the callback-less buffered writes to a sink that
+    // completes each inside its call one after another, and reports the completions together
+    // (`buffered_run` / `sync_run`). Across the highWaterMark ('drain' owed), with zero-length
+    // chunks, a callback write that ends a run, object mode (runs wait for the first tick) and
+    // a sink failing in the middle: the same log, return values, state and counters either way.
+    for object_mode in [false, true] {
+        for fail_at in [None, Some(2), Some(5)] {
+            let run = |fold: bool| {
+                let opts = Options {
+                    high_water_mark: 40,
+                    ..Options::new(object_mode)
+                };
+                let mut s = if fold {
+                    Sim::new_folding(opts, SinkMode::Sync)
+                } else {
+                    Sim::new(opts, SinkMode::Sync)
+                };
+                let mut rets = Vec::new();
+                s.cork();
+                for (i, len) in [16, 8, 0, 10, 5, 1, 0, 7].into_iter().enumerate() {
+                    if fail_at == Some(i) {
+                        s.fail_next_write_sync(SimError::Sink(1));
+                    }
+                    rets.push(s.write_with(len, i == 6, false).1);
+                }
+                let mid = (
+                    s.state().length(),
+                    s.state().buffered_count(),
+                    s.state().stats().clone(),
+                );
+                s.uncork();
+                s.cork();
+                rets.push(s.write_with(30, false, false).1);
+                rets.push(s.write_with(0, false, false).1);
+                rets.push(s.write_with(12, false, false).1);
+                s.uncork();
+                s.end(None);
+                s.settle();
+                (
+                    rets,
+                    mid,
+                    s.log.clone(),
+                    s.state().stats().clone(),
+                    s.state().finished(),
+                )
+            };
+            assert_eq!(
+                run(true),
+                run(false),
+                "object_mode {object_mode}, fail_at {fail_at:?}"
+            );
+        }
+    }
+}

@@ -47,6 +47,10 @@ export const O_FINISH = 12;
 export const O_ERROR = 13;
 export const O_CLOSE = 14;
 export const O_DISCARD = 15;
+// An O_WRITE from syncWriteDone() carries a buffered run from this bit on: completions in a
+// row, each inside its own sink call, that only hand out the next buffered write (reported
+// with syncRun(count)).
+export const RUN_SHIFT = 5;
 
 // state bits.
 export const S_WRITABLE = 1;

@@ -47,6 +47,7 @@ const kRunLast = Symbol('kRunLast');
 const kRunLen = Symbol('kRunLen');
 const kRunDone = Symbol('kRunDone');
 const kRunR = Symbol('kRunR');
+const kBufRun = Symbol('kBufRun');
 const kLeaseLens = Symbol('kLeaseLens');
 const kLeaseCount = Symbol('kLeaseCount');
 const kLastCb = Symbol('kLastCb');
@@ -134,6 +135,8 @@ const SYNC_ERR = 3;
 const NO_LEASE = -1;
 /** A result of the core's write()/writeReturned() at or above this carries a budget. */
 const BUDGET_UNIT = 1 << C.BUDGET_SHIFT;
+/** An opcode at or above this is an O_WRITE with a buffered run (see polledRun). */
+const RUN_UNIT = 1 << C.RUN_SHIFT;
 /** stream[kLeaseLens] before the first write on a budget. */
 const NO_LENS = new Float64Array(0);
 
@@ -144,6 +147,7 @@ const NO_LENS = new Float64Array(0);
 function coreOf(stream) {
   const core = stream[kCore];
   stream[kUses]++;
+  if (stream[kBufRun] !== 0) flushBufferedRun(stream);
   if (stream[kSteady]) flushRun(stream);
   if (stream[kLease] !== NO_LEASE) endLease(stream);
   const pending = stream[kPending];
@@ -195,6 +199,16 @@ function flushRun(stream) {
     stream[kPending] = stream[kRunDone];
     stream[kRunDone] = 0;
   }
+}
+
+/**
+ * Tell the core of the completions of a buffered run so far (see polledRun): the face is in the
+ * sink call of the write after them.
+ */
+function flushBufferedRun(stream) {
+  const count = stream[kBufRun];
+  stream[kBufRun] = 0;
+  stream[kCore].syncRun(count);
 }
 
 function reportPending(stream, core, pending) {
@@ -298,6 +312,9 @@ export class Writable extends EventEmitter {
     this[kRunLen] = -1;
     this[kRunDone] = 0;
     this[kRunR] = 0;
+    // Buffered writes the sink completed inside their calls in a run the core has not heard
+    // of yet (see polledRun).
+    this[kBufRun] = 0;
     this[kLeaseLens] = NO_LENS;
     this[kLeaseCount] = 0;
     this[kOnWrite] = (err) => {
@@ -590,6 +607,7 @@ function leaseLensView(stream, n) {
 
 /** The core's `write()`; reports a folded completion of the previous write with it. */
 function coreWrite(stream, len, cb, reserved) {
+  if (stream[kBufRun] !== 0) flushBufferedRun(stream);
   if (stream[kSteady]) flushRun(stream);
   if (stream[kLease] !== NO_LEASE) endLease(stream);
   let flags = reserved;
@@ -846,6 +864,10 @@ function runLoop(stream, op) {
   stream[kPolling] = true;
   try {
     for (;;) {
+      if (op >= RUN_UNIT) {
+        op = polledRun(stream, op >>> C.RUN_SHIFT);
+        continue;
+      }
       switch (op) {
         case C.O_NONE:
           return;
@@ -938,6 +960,38 @@ function polledWrite(stream, chunk, encoding, entries) {
   } finally {
     stream[kInDispatch] = outer;
   }
+  return polledWriteReturned(stream);
+}
+
+/**
+ * An O_WRITE with a buffered run of `run` (the core's buffered_run): the write handed out and,
+ * while each completes inside its sink call with nothing else using the core, up to `run` more
+ * buffered writes go to the sink one after another without a call into the core each. Their
+ * completions wait in stream[kBufRun] (coreOf reports them first, with syncRun); the last
+ * write's call ends as any polled write's. Returns the next output.
+ */
+function polledRun(stream, run) {
+  const chunks = stream[kChunks];
+  const outer = stream[kInDispatch];
+  stream[kInDispatch] = true;
+  try {
+    for (;;) {
+      const entry = chunks.shift();
+      const uses = stream[kUses];
+      callWrite(stream, entry.chunk, entry.encoding);
+      if (run === 0 || stream[kPending] !== SYNC_OK || stream[kUses] !== uses) break;
+      stream[kPending] = 0;
+      stream[kBufRun]++;
+      run--;
+    }
+  } finally {
+    stream[kInDispatch] = outer;
+  }
+  return polledWriteReturned(stream);
+}
+
+/** The end of a polled write's sink call: report it (and a completion inside it). */
+function polledWriteReturned(stream) {
   const pending = stream[kPending];
   if (pending === SYNC_OK) {
     stream[kPending] = 0;

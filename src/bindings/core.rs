@@ -45,6 +45,14 @@ const STEADY: u32 = 16;
 const BUDGET_SHIFT: u32 = 8;
 const BUDGET_MAX: u64 = (1 << (32 - BUDGET_SHIFT)) - 1;
 
+/// Where an `O_WRITE` from `syncWriteDone()` carries the buffered run
+/// (`WritableCore::buffered_run`): how many completions in a row, each inside the sink call of
+/// the write it completes, only hand the next buffered write out. The face then calls the sink
+/// with those writes itself and reports them with `syncRun(count)` before any other use of the
+/// core.
+const RUN_SHIFT: u32 = 5;
+const RUN_MAX: u64 = (1 << (32 - RUN_SHIFT)) - 1;
+
 // `poll()` opcodes.
 const O_NONE: u32 = 0;
 const O_WRITE: u32 = 1;
@@ -215,10 +223,25 @@ impl WasmCore {
     /// A polled write/writev completed successfully inside its sink call, which has returned:
     /// `writeDone` then `dispatchReturned`, in one call. Returns the next output's opcode.
     #[wasm_bindgen(js_name = syncWriteDone)]
+    /// An `O_WRITE` it returns carries the buffered run (`RUN_SHIFT`): the sink just completed
+    /// a write inside its call, so it likely will again.
     pub fn sync_write_done(&mut self) -> u32 {
         self.core.handle_write_done(Ok(()));
         self.core.dispatch_returned();
-        self.poll()
+        let op = self.poll();
+        if op == O_WRITE {
+            let run = self.core.buffered_run().min(RUN_MAX);
+            op | (run as u32) << RUN_SHIFT
+        } else {
+            op
+        }
+    }
+
+    /// The completions of a buffered run (see `RUN_SHIFT`): `count` writes completed inside
+    /// their sink calls, one after another, and the face is in the call of the next.
+    #[wasm_bindgen(js_name = syncRun)]
+    pub fn sync_run(&mut self, count: f64) {
+        self.core.sync_run(count as u64);
     }
 
     /// Count units accepted by the WHATWG face's queue (called from its strategy's `size()`).

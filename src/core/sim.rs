@@ -478,6 +478,31 @@ impl Sim {
         }
     }
 
+    /// The JS face's run over buffered writes ([`WritableCore::buffered_run`]): write `first`
+    /// and the next buffered ones go to the synchronous sink one after another, and the core
+    /// hears of their completions together ([`WritableCore::sync_run`]), then of the last
+    /// write's call as of any polled write.
+    fn buffered_run(&mut self, first: u32) {
+        let run = self.core.buffered_run();
+        let next: Vec<u32> = self
+            .core
+            .buffered_chunks()
+            .take(usize::try_from(run).unwrap_or(usize::MAX))
+            .copied()
+            .collect();
+        let mut current = first;
+        let mut done = 0;
+        while self.fail_next.is_none() {
+            let Some(&id) = next.get(done) else { break };
+            // `current` completes inside its call; the face goes on with the next.
+            self.log.push(Log::SinkWrite(current));
+            current = id;
+            done += 1;
+        }
+        self.core.sync_run(done as u64);
+        self.sink_write(Output::Write(current));
+    }
+
     /// The poll loop.
     fn drain(&mut self) {
         if self.polling {
@@ -486,6 +511,12 @@ impl Sim {
         self.polling = true;
         while let Some(out) = self.core.poll() {
             match out {
+                Output::Write(id)
+                    if self.fold && self.mode == SinkMode::Sync && self.core.buffered_run() > 0 =>
+                {
+                    self.buffered_run(id);
+                    self.core.dispatch_returned();
+                }
                 Output::Write(_) | Output::Writev(_) => {
                     self.sink_write(out);
                     self.core.dispatch_returned();

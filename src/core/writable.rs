@@ -753,6 +753,95 @@ impl<C, E: StreamError> WritableCore<C, E> {
             && (after < self.opts.high_water_mark || after == 0)
     }
 
+    /// Right after [`poll`](Self::poll) handed out a buffered [`Output::Write`] (the driver is
+    /// about to call the sink with it): how many completions in a row, each inside the sink
+    /// call of the write it completes, would do nothing but move counters and hand the next
+    /// buffered write out, which the driver then calls the sink with. Each is Node's
+    /// `onwrite` in its `clearBuffer` loop for a callback-less write: no tick (none owed, or one
+    /// already pending), no `'drain'` (the buffer is not empty yet), not ending.
+    ///
+    /// A driver may then call the sink with the next buffered writes itself, and report the
+    /// completions together with [`sync_run`](Self::sync_run) before any other use of the core.
+    /// It costs a walk over the run, so a driver asks only once a write has completed inside
+    /// its call (the sink is likely to do so again).
+    pub fn buffered_run(&self) -> u64 {
+        const MASK: u32 =
+            WRITING | SYNC | EXPECT_WRITE_CB | FROM_BUFFER | CONSTRUCTED | ENDING | DESTROYED;
+        const IN_CALL: u32 = WRITING | SYNC | EXPECT_WRITE_CB | FROM_BUFFER | CONSTRUCTED;
+        if self.flags & MASK != IN_CALL
+            || self.write_cbs != 0
+            || self.write_chunks != 1
+            || self.corked > 0
+            || self.opts.has_writev
+            || self.errored.is_some()
+        {
+            return 0;
+        }
+        // A callback-less completion takes a tick when it owes one (object mode, or 'drain'
+        // with the buffer empty) and none is pending yet.
+        let tick_pending = self.has(AFTER_WRITE_PENDING);
+        if self.opts.object_mode && !tick_pending {
+            return 0;
+        }
+        let owes_drain = self.has(NEED_DRAIN) && !tick_pending;
+        let mut after = self.length.saturating_sub(self.write_len);
+        let mut run = 0;
+        for req in &self.buffered {
+            if owes_drain && after == 0 {
+                break;
+            }
+            run += 1;
+            if req.cb.is_some() {
+                // Handed out by the run, but its own completion calls a callback.
+                break;
+            }
+            after = after.saturating_sub(req.len);
+        }
+        run
+    }
+
+    /// `count` completions of a [`buffered_run`](Self::buffered_run), in order: for each, the
+    /// write in flight completed successfully inside its sink call, the call returned, and the
+    /// next buffered write was handed out (the driver is now in its sink call). Exactly
+    /// `handle_write_done(Ok(()))`, `dispatch_returned()` and a `poll()` yielding that
+    /// `Output::Write`, `count` times; only counters and the buffer move. Returns how many it
+    /// took: no more than `buffered_run()` allows (a driver that kept to it gets `count`).
+    pub fn sync_run(&mut self, count: u64) -> u64 {
+        let run = count.min(self.buffered_run());
+        for _ in 0..run {
+            let (Some(req), Some(_)) =
+                (self.buffered.pop_front(), self.buffered_chunks.pop_front())
+            else {
+                break;
+            };
+            let done = self.write_len;
+            self.length = self.length.saturating_sub(done);
+            self.pending_cb = self.pending_cb.saturating_sub(1);
+            self.stats.chunks_written += 1;
+            self.stats.units_written = self.stats.units_written.saturating_add(done);
+            self.stats.sink_calls += 1;
+            // As clear_buffer hands a write out (the run's last may have a callback).
+            let cbs = u32::from(req.cb.is_some());
+            self.buffered_cbs = self.buffered_cbs.saturating_sub(cbs);
+            self.start_write(
+                req.len,
+                1,
+                cbs,
+                req.ord,
+                req.cb.is_some().then_some(req.chain),
+            );
+            self.flags |= FROM_BUFFER;
+        }
+        self.insert_at = 0;
+        run
+    }
+
+    /// The chunks of the buffered writes, oldest first (a driver whose chunks live in the core
+    /// reads a [`buffered_run`](Self::buffered_run)'s chunks here).
+    pub fn buffered_chunks(&self) -> impl Iterator<Item = &C> {
+        self.buffered_chunks.iter()
+    }
+
     /// After the driver's sink call for a polled `Write`, `Writev` or `Final` returned.
     pub fn dispatch_returned(&mut self) {
         self.flags &= !SYNC;
