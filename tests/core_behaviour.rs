@@ -876,3 +876,53 @@ fn a_run_of_buffered_writes_to_a_sync_sink_changes_nothing_observable() {
         }
     }
 }
+
+#[test]
+fn holding_back_the_return_of_an_async_sink_call_changes_nothing_observable() {
+    // When a completion hands the next buffered write to a sink that returns without
+    // completing it, the JS face holds that return back on the core's word (`quiet_return`) and
+    // reports it with the next call (`dispatch_returned_quietly`), usually that write's
+    // completion. Across the highWaterMark ('drain'), with callbacks, a zero-length chunk, an
+    // end() and a destroy() while writes are queued: the same log, return values, state and
+    // counters either way.
+    for destroy_at in [None, Some(3)] {
+        let run = |fold: bool| {
+            let opts = Options {
+                high_water_mark: 40,
+                ..Options::new(false)
+            };
+            let mut s = if fold {
+                Sim::new_folding(opts, SinkMode::Async)
+            } else {
+                Sim::new(opts, SinkMode::Async)
+            };
+            let mut rets = Vec::new();
+            for (i, len) in [16, 8, 0, 10, 5, 30, 1].into_iter().enumerate() {
+                rets.push(s.write_with(len, i % 3 == 1, false).1);
+            }
+            let mut mids = Vec::new();
+            for i in 0..5 {
+                if destroy_at == Some(i) {
+                    s.destroy(None);
+                }
+                s.complete();
+                mids.push((
+                    s.state().length(),
+                    s.state().need_drain(),
+                    s.state().stats().clone(),
+                ));
+            }
+            rets.push(s.write_with(2, false, false).1);
+            s.end(None);
+            s.settle();
+            (
+                rets,
+                mids,
+                s.log.clone(),
+                s.state().stats().clone(),
+                s.state().finished(),
+            )
+        };
+        assert_eq!(run(true), run(false), "destroy_at {destroy_at:?}");
+    }
+}

@@ -51,6 +51,13 @@ export const O_DISCARD = 15;
 // row, each inside its own sink call, that only hand out the next buffered write (reported
 // with syncRun(count)).
 export const RUN_SHIFT = 5;
+// A flag of O_WRITE: holding back the report of the sink call's return is silent (see
+// dispatchReturnedQuietly and WD_RETURNED).
+export const QUIET = 16;
+export const O_WRITE_QUIET = O_WRITE | QUIET;
+// Flags of writeDone() / writeFailed().
+export const WD_POLL = 1;
+export const WD_RETURNED = 2;
 
 // state bits.
 export const S_WRITABLE = 1;

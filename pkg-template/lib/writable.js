@@ -130,6 +130,9 @@ const FOLDED = 1;
 const SYNC_OK = 2;
 /** The same, failing with stream[kSyncErr]. */
 const SYNC_ERR = 3;
+/** A polled write's sink call returned without completing it, and the core said (QUIET) that
+ * reporting so would be silent. */
+const RETURNED = 4;
 
 /** stream[kLease] when the face holds no budget for buffered writes (see `cork()`). */
 const NO_LEASE = -1;
@@ -215,14 +218,16 @@ function reportPending(stream, core, pending) {
   stream[kPending] = 0;
   if (pending === FOLDED) {
     core.flush();
+  } else if (pending === RETURNED) {
+    core.dispatchReturnedQuietly();
   } else if (pending === SYNC_OK) {
     completedInCall = true;
-    core.writeDone(false);
+    core.writeDone(0);
     completionHook(stream, undefined);
   } else {
     const err = stream[kSyncErr];
     stream[kSyncErr] = undefined;
-    core.writeFailed(err, false);
+    core.writeFailed(err, 0);
     completionHook(stream, err);
   }
 }
@@ -340,10 +345,20 @@ export class Writable extends EventEmitter {
         return;
       }
       // coreOf() first reports a completion recorded earlier in the same sink call (the core
-      // then answers this one with ERR_MULTIPLE_CALLBACK, as Node does).
-      const core = coreOf(this);
-      const poll = !this[kPolling];
-      runLoop(this, err ? core.writeFailed(err, poll) : core.writeDone(poll));
+      // then answers this one with ERR_MULTIPLE_CALLBACK, as Node does). The usual thing held
+      // back, this write's return, goes with the completion instead (WD_RETURNED).
+      let flags = this[kPolling] ? 0 : C.WD_POLL;
+      let core;
+      if (this[kPending] === RETURNED && this[kReserveLater] === 0) {
+        // Nothing else is held back with it: any use of the core reports everything held.
+        this[kPending] = 0;
+        this[kUses]++;
+        core = this[kCore];
+        flags |= C.WD_RETURNED;
+      } else {
+        core = coreOf(this);
+      }
+      runLoop(this, err ? core.writeFailed(err, flags) : core.writeDone(flags));
       completionHook(this, err);
     };
     this[kCompletionHook] = null;
@@ -873,12 +888,17 @@ function runLoop(stream, op) {
           return;
         case C.O_WRITE: {
           const entry = stream[kChunks].shift();
-          op = polledWrite(stream, entry.chunk, entry.encoding, null);
+          op = polledWrite(stream, entry.chunk, entry.encoding, null, false);
+          continue;
+        }
+        case C.O_WRITE_QUIET: {
+          const entry = stream[kChunks].shift();
+          op = polledWrite(stream, entry.chunk, entry.encoding, null, true);
           continue;
         }
         case C.O_WRITEV: {
           const entries = stream[kChunks].take(stream[kCore].count);
-          op = polledWrite(stream, null, null, entries);
+          op = polledWrite(stream, null, null, entries, false);
           continue;
         }
         case C.O_FINAL:
@@ -951,14 +971,22 @@ function runLoop(stream, op) {
  * A write or writev the core handed out from its buffer: call the sink, then report that the
  * call returned (with a completion inside it, if there was one). Returns the next output.
  */
-function polledWrite(stream, chunk, encoding, entries) {
+function polledWrite(stream, chunk, encoding, entries, quiet) {
   const outer = stream[kInDispatch];
   stream[kInDispatch] = true;
+  const uses = stream[kUses];
   try {
     if (entries === null) callWrite(stream, chunk, encoding);
     else callWritev(stream, entries);
   } finally {
     stream[kInDispatch] = outer;
+  }
+  if (quiet && stream[kPending] === 0 && stream[kUses] === uses) {
+    // Returned without a completion and nothing used the core meanwhile: on the core's word
+    // (QUIET) saying so now would produce nothing, so it waits for the next call into the core
+    // (usually the completion: writeDone with WD_RETURNED).
+    stream[kPending] = RETURNED;
+    return C.O_NONE;
   }
   return polledWriteReturned(stream);
 }

@@ -51,6 +51,17 @@ const BUDGET_MAX: u64 = (1 << (32 - BUDGET_SHIFT)) - 1;
 /// with those writes itself and reports them with `syncRun(count)` before any other use of the
 /// core.
 const RUN_SHIFT: u32 = 5;
+/// A flag of an `O_WRITE` (`WritableCore::quiet_return`): should the sink call return without
+/// completing the write, with nothing else using the core meanwhile, saying so would produce no
+/// output. The face may then hold that back and report it with the next call into the core
+/// (`WD_RETURNED` on the completion, or `dispatchReturnedQuietly()`).
+const QUIET: u32 = 16;
+/// The low bits of an opcode, without `QUIET` and the run.
+const OP_MASK: u32 = 15;
+/// Flags of `writeDone()` / `writeFailed()`: poll for the next output (the face is not in its
+/// poll loop already); and first report a sink call's return held back on `QUIET`.
+const WD_POLL: u32 = 1;
+const WD_RETURNED: u32 = 2;
 const RUN_MAX: u64 = (1 << (32 - RUN_SHIFT)) - 1;
 
 // `poll()` opcodes.
@@ -229,7 +240,7 @@ impl WasmCore {
         self.core.handle_write_done(Ok(()));
         self.core.dispatch_returned();
         let op = self.poll();
-        if op == O_WRITE {
+        if op & OP_MASK == O_WRITE {
             let run = self.core.buffered_run().min(RUN_MAX);
             op | (run as u32) << RUN_SHIFT
         } else {
@@ -320,19 +331,35 @@ impl WasmCore {
 
     /// The sink completed the in-flight write/writev successfully. (Success and failure are
     /// separate calls so the common case passes no JS value at all.)
-    /// With `poll` (the face is not in its poll loop) returns the first output's opcode, else
-    /// `O_NONE`; the same holds for every input below that takes `poll`.
+    /// `flags`: `WD_RETURNED` first reports a sink call's return held back on `QUIET`; with
+    /// `WD_POLL` (the face is not in its poll loop) returns the first output's opcode, else
+    /// `O_NONE`, as does every input below that takes `poll`.
     #[wasm_bindgen(js_name = writeDone)]
-    pub fn write_done(&mut self, poll: bool) -> u32 {
+    pub fn write_done(&mut self, flags: u32) -> u32 {
+        self.returned_first(flags);
         self.core.handle_write_done(Ok(()));
-        self.poll_if(poll)
+        self.poll_if(flags & WD_POLL != 0)
     }
 
-    /// The sink failed the in-flight write/writev with `err` (the face has checked it is truthy).
+    /// The sink failed the in-flight write/writev with `err` (the face has checked it is
+    /// truthy); `flags` as for `writeDone`.
     #[wasm_bindgen(js_name = writeFailed)]
-    pub fn write_failed(&mut self, err: JsValue, poll: bool) -> u32 {
+    pub fn write_failed(&mut self, err: JsValue, flags: u32) -> u32 {
+        self.returned_first(flags);
         self.core.handle_write_done(Err(JsStreamError(err)));
-        self.poll_if(poll)
+        self.poll_if(flags & WD_POLL != 0)
+    }
+
+    fn returned_first(&mut self, flags: u32) {
+        if flags & WD_RETURNED != 0 {
+            self.core.dispatch_returned_quietly();
+        }
+    }
+
+    /// Report the return of a sink call held back on `QUIET` (nothing to poll for).
+    #[wasm_bindgen(js_name = dispatchReturnedQuietly)]
+    pub fn dispatch_returned_quietly(&mut self) {
+        self.core.dispatch_returned_quietly();
     }
 
     /// A dispatched write completed inside its sink call (`err` undefined for success), and the
@@ -385,6 +412,7 @@ impl WasmCore {
             return O_NONE;
         };
         match out {
+            Output::Write(()) if self.core.quiet_return() => O_WRITE | QUIET,
             Output::Write(()) => O_WRITE,
             Output::Writev(batch) => {
                 self.out_count = u32::try_from(batch.len()).unwrap_or(u32::MAX);

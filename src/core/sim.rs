@@ -129,6 +129,9 @@ pub struct Sim {
     steady: bool,
     /// That run: writes, total length, largest, last.
     run: Option<(u64, u64, u64, u64)>,
+    /// The return of a polled write's sink call, held back on the core's word
+    /// ([`WritableCore::quiet_return`]) until the next use of the core.
+    returned: bool,
     /// The cork budget left, while one is held.
     lease: Option<u64>,
     /// Writes accepted on the cork budget, not yet handed to the core.
@@ -159,6 +162,7 @@ impl Sim {
             folded: false,
             steady: false,
             run: None,
+            returned: false,
             lease: None,
             leased: Vec::new(),
         };
@@ -177,8 +181,11 @@ impl Sim {
     /// copy, so reading does not change what the next write does). Read state through this when
     /// folding.
     pub fn state(&self) -> Cow<'_, WritableCore<u32, SimError>> {
-        if self.folded || !self.leased.is_empty() {
+        if self.folded || self.returned || !self.leased.is_empty() {
             let mut core = self.core.clone();
+            if self.returned {
+                core.dispatch_returned_quietly();
+            }
             core.write_buffered_batch(self.leased.iter().copied());
             if let Some((count, total, max, last)) = self.run {
                 core.fold_run(count, total, max, last);
@@ -194,6 +201,9 @@ impl Sim {
 
     /// Before any use of the core but a write: report what the face would have held back.
     fn unfold(&mut self) {
+        if std::mem::take(&mut self.returned) {
+            self.core.dispatch_returned_quietly();
+        }
         self.lease = None;
         if !self.leased.is_empty() {
             self.core
@@ -255,6 +265,9 @@ impl Sim {
             return (id, true);
         }
         self.flush_run();
+        if std::mem::take(&mut self.returned) {
+            self.core.dispatch_returned_quietly();
+        }
         let previous_done = std::mem::take(&mut self.folded);
         let (status, silent) = self.core.write_folding(id, len, cb, previous_done);
         let slot = WritableCore::<u32, SimError>::write_slot(&status, cb);
@@ -516,6 +529,17 @@ impl Sim {
                 {
                     self.buffered_run(id);
                     self.core.dispatch_returned();
+                }
+                Output::Write(_)
+                    if self.fold
+                        && self.mode == SinkMode::Async
+                        && self.fail_next.is_none()
+                        && self.core.quiet_return() =>
+                {
+                    // The sink returns without completing: the face holds the return back.
+                    self.sink_write(out);
+                    self.returned = true;
+                    break;
                 }
                 Output::Write(_) | Output::Writev(_) => {
                     self.sink_write(out);

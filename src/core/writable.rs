@@ -409,6 +409,13 @@ pub struct WritableCore<C, E> {
     /// Sequence number of the newest coalescable `AfterWrite` task.
     after_write_info_seq: u64,
     steps: VecDeque<Step<C, E>>,
+    /// The two steps of the usual asynchronous completion, kept out of `steps` (a push, a pop
+    /// and a drop each) while nothing else is queued around them: the buffered write to hand
+    /// out, first in line, and Node's `afterWrite` (count, cbs, first), last in line. The queue
+    /// is `lane_write`, then `steps`, then `lane_after`; any other step emitted moves them into
+    /// `steps` first (`unlane`).
+    lane_write: Option<C>,
+    lane_after: Option<(u32, u32, u64)>,
     /// Where the operation being run inserts its next step (see the module docs).
     insert_at: usize,
     stats: Stats,
@@ -444,6 +451,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
             tasks_taken: 0,
             after_write_info_seq: 0,
             steps: VecDeque::new(),
+            lane_write: None,
+            lane_after: None,
             insert_at: 0,
             stats: Stats::default(),
         };
@@ -535,7 +544,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
     }
     /// Whether outputs are waiting for [`poll`](Self::poll).
     pub fn has_output(&self) -> bool {
-        !self.steps.is_empty()
+        !self.steps.is_empty() || self.lane_write.is_some() || self.lane_after.is_some()
     }
     /// Ticks requested and not yet handled.
     pub fn pending_ticks(&self) -> usize {
@@ -840,6 +849,56 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// reads a [`buffered_run`](Self::buffered_run)'s chunks here).
     pub fn buffered_chunks(&self) -> impl Iterator<Item = &C> {
         self.buffered_chunks.iter()
+    }
+
+    /// Right after [`poll`](Self::poll) handed out a `Write` or `Writev` (the driver is about
+    /// to call the sink): whether, should that call return without completing the write and
+    /// with nothing else reaching the core meanwhile, [`dispatch_returned`](Self::dispatch_returned)
+    /// and the polls after it would produce no output at all. What is left to run then is at
+    /// most Node's `afterWrite` of the completion that handed the write out, with no callback,
+    /// and with the write in flight it owes no `'drain'`; not ending or destroyed, it does
+    /// nothing else.
+    ///
+    /// A driver may then hold that return back and report it later, with
+    /// [`dispatch_returned_quietly`](Self::dispatch_returned_quietly), before any other use of
+    /// the core (an asynchronous sink's completion usually comes next: the two go in one call).
+    pub fn quiet_return(&self) -> bool {
+        if self.flags & (WRITING | SYNC | EXPECT_WRITE_CB) != WRITING | SYNC | EXPECT_WRITE_CB
+            || self.lane_write.is_some()
+        {
+            return false;
+        }
+        let cbs = match (self.steps.front(), self.steps.len(), &self.lane_after) {
+            (_, 0, None) => return true,
+            (_, 0, Some((_, cbs, _))) | (Some(Step::AfterWrite { cbs, .. }), 1, None) => *cbs,
+            _ => return false,
+        };
+        cbs == 0
+            && self.flags & (ENDING | DESTROYED) == 0
+            && !(self.has(NEED_DRAIN) && self.length == 0)
+    }
+
+    /// [`dispatch_returned`](Self::dispatch_returned) of a sink call whose return the driver
+    /// held back on [`quiet_return`](Self::quiet_return)'s word, with the silent step left
+    /// behind it run at once: exactly `dispatch_returned()` and polling until `None`.
+    pub fn dispatch_returned_quietly(&mut self) {
+        let quiet = self.quiet_return();
+        self.dispatch_returned();
+        if !quiet {
+            // Not what quiet_return() promised (a driver that kept to it never gets here): the
+            // steps stay for the next poll.
+            return;
+        }
+        let (count, cbs, first) = if let Some(after) = self.lane_after.take() {
+            after
+        } else if let Some(&Step::AfterWrite { count, cbs, first }) = self.steps.front() {
+            self.steps.pop_front();
+            (count, cbs, first)
+        } else {
+            return;
+        };
+        self.insert_at = 0;
+        self.after_write(count, cbs, first);
     }
 
     /// After the driver's sink call for a polled `Write`, `Writev` or `Final` returned.
@@ -1171,11 +1230,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
                     // clear_buffer handed the next write over: Node's afterWrite runs after
                     // that sink call returned, so its 'drain' check sees a synchronous
                     // completion (or failure) of it in `length`.
-                    self.emit(Step::AfterWrite {
-                        count: 1,
-                        cbs,
-                        first,
-                    });
+                    self.emit_after_write(1, cbs, first);
                 } else {
                     self.after_write(1, cbs, first);
                 }
@@ -1317,13 +1372,30 @@ impl<C, E: StreamError> WritableCore<C, E> {
 
     /// The next thing the driver must do, or `None` when there is nothing left.
     pub fn poll(&mut self) -> Option<Output<C, E>> {
-        while let Some(step) = self.steps.pop_front() {
+        if let Some(chunk) = self.lane_write.take() {
+            self.insert_at = 0;
+            if !self.has(DESTROYED) {
+                // run_step's DoWrite of a write on a live stream.
+                self.flags |= SYNC;
+                return Some(Output::Write(chunk));
+            }
+            if let Some(out) = self.run_step(Step::DoWrite(Output::Write(chunk))) {
+                return Some(out);
+            }
+        }
+        loop {
+            let step = match self.steps.pop_front() {
+                Some(step) => step,
+                None => {
+                    let (count, cbs, first) = self.lane_after.take()?;
+                    Step::AfterWrite { count, cbs, first }
+                }
+            };
             self.insert_at = 0;
             if let Some(out) = self.run_step(step) {
                 return Some(out);
             }
         }
-        None
     }
 
     // ---------------------------------------------------------------- internals
@@ -1337,18 +1409,58 @@ impl<C, E: StreamError> WritableCore<C, E> {
         self.insert_at = 0;
     }
 
+    #[inline]
     fn emit(&mut self, step: Step<C, E>) {
-        let len = self.steps.len();
-        let at = self.insert_at.min(len);
-        // Nearly always at one end: those need none of `insert`'s shifting.
-        if at == len {
-            self.steps.push_back(step);
-        } else if at == 0 {
-            self.steps.push_front(step);
-        } else {
-            self.steps.insert(at, step);
+        if self.lane_write.is_some() || self.lane_after.is_some() {
+            self.unlane();
         }
-        self.insert_at = at + 1;
+        let len = self.steps.len();
+        let at = self.insert_at;
+        // Nearly always at one end: those need none of `insert`'s shifting.
+        if at >= len {
+            self.steps.push_back(step);
+            self.insert_at = len + 1;
+        } else {
+            if at == 0 {
+                self.steps.push_front(step);
+            } else {
+                self.steps.insert(at, step);
+            }
+            self.insert_at = at + 1;
+        }
+    }
+
+    /// Move the lanes' steps into `steps`, in their places (see `lane_write`).
+    #[cold]
+    fn unlane(&mut self) {
+        if let Some(chunk) = self.lane_write.take() {
+            self.steps.push_front(Step::DoWrite(Output::Write(chunk)));
+        }
+        if let Some((count, cbs, first)) = self.lane_after.take() {
+            self.steps.push_back(Step::AfterWrite { count, cbs, first });
+        }
+    }
+
+    /// `emit(Step::DoWrite(Output::Write(chunk)))`, in `lane_write` when it goes first in an
+    /// empty queue (the usual case).
+    fn emit_do_write(&mut self, chunk: C) {
+        if self.insert_at == 0 && self.lane_write.is_none() && self.steps.is_empty() {
+            self.lane_write = Some(chunk);
+            self.insert_at = 1;
+        } else {
+            self.emit(Step::DoWrite(Output::Write(chunk)));
+        }
+    }
+
+    /// `emit(Step::AfterWrite { .. })`, in `lane_after` when it goes last (the usual case).
+    fn emit_after_write(&mut self, count: u32, cbs: u32, first: u64) {
+        let end = self.steps.len() + usize::from(self.lane_write.is_some());
+        if self.insert_at == end && self.lane_after.is_none() {
+            self.lane_after = Some((count, cbs, first));
+            self.insert_at = end + 1;
+        } else {
+            self.emit(Step::AfterWrite { count, cbs, first });
+        }
     }
 
     fn schedule(&mut self, task: Task<E>) {
@@ -1462,7 +1574,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
             );
             self.flags = (self.flags & !SYNC) | FROM_BUFFER;
             self.stats.sink_calls += 1;
-            self.emit(Step::DoWrite(Output::Write(chunk)));
+            self.emit_do_write(chunk);
         }
     }
 
