@@ -926,3 +926,71 @@ fn holding_back_the_return_of_an_async_sink_call_changes_nothing_observable() {
         assert_eq!(run(true), run(false), "destroy_at {destroy_at:?}");
     }
 }
+
+#[test]
+fn an_asynchronous_run_changes_nothing_observable() {
+    // While a return is held back (`quiet_return`), the JS face takes the completions of an
+    // asynchronous sink itself, each handing the next buffered write to the sink
+    // (`async_handouts`), and reports them together (`async_run`) before any other use of the
+    // core. Across the highWaterMark, with a callback write ending a run, empty writes at the
+    // tail, end() during the run, a write between two completions, and a destroy: the same
+    // log, return values, state and counters either way.
+    for (end_at, write_at, destroy_at) in [
+        (None, None, None),
+        (Some(2), None, None),
+        (None, Some(3), None),
+        (Some(1), Some(4), Some(6)),
+    ] {
+        let run = |fold: bool| {
+            let opts = Options {
+                high_water_mark: 50,
+                ..Options::new(false)
+            };
+            let mut s = if fold {
+                Sim::new_folding(opts, SinkMode::Async)
+            } else {
+                Sim::new(opts, SinkMode::Async)
+            };
+            let mut rets = Vec::new();
+            for (i, len) in [5, 8, 3, 10, 5, 9, 1, 7, 12, 4, 0, 0]
+                .into_iter()
+                .enumerate()
+            {
+                rets.push(s.write_with(len, i == 7, false).1);
+            }
+            let mut mids = Vec::new();
+            for i in 0..14 {
+                if end_at == Some(i) {
+                    s.end(None);
+                }
+                if write_at == Some(i) {
+                    rets.push(s.write_with(6, false, false).1);
+                }
+                if destroy_at == Some(i) {
+                    s.destroy(None);
+                }
+                s.complete();
+                mids.push((
+                    s.state().length(),
+                    s.state().need_drain(),
+                    s.state().finished(),
+                    s.state().stats().clone(),
+                ));
+            }
+            s.end(None);
+            s.settle();
+            (
+                rets,
+                mids,
+                s.log.clone(),
+                s.state().stats().clone(),
+                s.state().finished(),
+            )
+        };
+        assert_eq!(
+            run(true),
+            run(false),
+            "end_at {end_at:?}, write_at {write_at:?}, destroy_at {destroy_at:?}"
+        );
+    }
+}

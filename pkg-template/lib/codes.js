@@ -47,10 +47,12 @@ export const O_FINISH = 12;
 export const O_ERROR = 13;
 export const O_CLOSE = 14;
 export const O_DISCARD = 15;
-// An O_WRITE from syncWriteDone() carries a buffered run from this bit on: completions in a
-// row, each inside its own sink call, that only hand out the next buffered write (reported
-// with syncRun(count)).
-export const RUN_SHIFT = 5;
+// An O_WRITE carries a run from this bit on: completions in a row that only hand out the next
+// buffered write. With SYNC_RUN each comes inside its write's sink call (reported with
+// syncRun(count)); otherwise (with QUIET) after that call returned (reported with
+// asyncRun(count)).
+export const RUN_SHIFT = 6;
+export const SYNC_RUN = 32;
 // A flag of O_WRITE: holding back the report of the sink call's return is silent (see
 // dispatchReturnedQuietly and WD_RETURNED).
 export const QUIET = 16;

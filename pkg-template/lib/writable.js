@@ -48,6 +48,8 @@ const kRunLen = Symbol('kRunLen');
 const kRunDone = Symbol('kRunDone');
 const kRunR = Symbol('kRunR');
 const kBufRun = Symbol('kBufRun');
+const kRunAsync = Symbol('kRunAsync');
+const kAsyncLeft = Symbol('kAsyncLeft');
 const kLeaseLens = Symbol('kLeaseLens');
 const kLeaseCount = Symbol('kLeaseCount');
 const kLastCb = Symbol('kLastCb');
@@ -138,7 +140,7 @@ const RETURNED = 4;
 const NO_LEASE = -1;
 /** A result of the core's write()/writeReturned() at or above this carries a budget. */
 const BUDGET_UNIT = 1 << C.BUDGET_SHIFT;
-/** An opcode at or above this is an O_WRITE with a buffered run (see polledRun). */
+/** An opcode at or above this is an O_WRITE with a run (see polledRun and asyncRunWrite). */
 const RUN_UNIT = 1 << C.RUN_SHIFT;
 /** stream[kLeaseLens] before the first write on a budget. */
 const NO_LENS = new Float64Array(0);
@@ -205,13 +207,14 @@ function flushRun(stream) {
 }
 
 /**
- * Tell the core of the completions of a buffered run so far (see polledRun): the face is in the
- * sink call of the write after them.
+ * Tell the core of the completions of a run so far (see polledRun and asyncRunWrite): the face
+ * is in (or, for an asynchronous run, has returned from) the sink call of the write after them.
  */
 function flushBufferedRun(stream) {
   const count = stream[kBufRun];
   stream[kBufRun] = 0;
-  stream[kCore].syncRun(count);
+  if (stream[kRunAsync]) stream[kCore].asyncRun(count);
+  else stream[kCore].syncRun(count);
 }
 
 function reportPending(stream, core, pending) {
@@ -219,6 +222,7 @@ function reportPending(stream, core, pending) {
   if (pending === FOLDED) {
     core.flush();
   } else if (pending === RETURNED) {
+    stream[kAsyncLeft] = 0;
     core.dispatchReturnedQuietly();
   } else if (pending === SYNC_OK) {
     completedInCall = true;
@@ -317,9 +321,12 @@ export class Writable extends EventEmitter {
     this[kRunLen] = -1;
     this[kRunDone] = 0;
     this[kRunR] = 0;
-    // Buffered writes the sink completed inside their calls in a run the core has not heard
-    // of yet (see polledRun).
+    // Buffered writes the sink completed in a run the core has not heard of yet, inside their
+    // calls (polledRun) or after them (kRunAsync, asyncRunWrite); and while a return is held
+    // back (RETURNED), how many more completions an asynchronous run may take.
     this[kBufRun] = 0;
+    this[kRunAsync] = false;
+    this[kAsyncLeft] = 0;
     this[kLeaseLens] = NO_LENS;
     this[kLeaseCount] = 0;
     this[kOnWrite] = (err) => {
@@ -344,12 +351,16 @@ export class Writable extends EventEmitter {
         }
         return;
       }
+      if (this[kPending] === RETURNED && this[kAsyncLeft] > 0 && !err && !this[kPolling] && this[kReserveLater] === 0) {
+        asyncRunWrite(this);
+        return;
+      }
       // coreOf() first reports a completion recorded earlier in the same sink call (the core
       // then answers this one with ERR_MULTIPLE_CALLBACK, as Node does). The usual thing held
       // back, this write's return, goes with the completion instead (WD_RETURNED).
       let flags = this[kPolling] ? 0 : C.WD_POLL;
       let core;
-      if (this[kPending] === RETURNED && this[kReserveLater] === 0) {
+      if (this[kPending] === RETURNED && this[kReserveLater] === 0 && this[kBufRun] === 0) {
         // Nothing else is held back with it: any use of the core reports everything held.
         this[kPending] = 0;
         this[kUses]++;
@@ -880,7 +891,12 @@ function runLoop(stream, op) {
   try {
     for (;;) {
       if (op >= RUN_UNIT) {
-        op = polledRun(stream, op >>> C.RUN_SHIFT);
+        if ((op & C.SYNC_RUN) !== 0) {
+          op = polledRun(stream, op >>> C.RUN_SHIFT);
+        } else {
+          const entry = stream[kChunks].shift();
+          op = polledWrite(stream, entry.chunk, entry.encoding, null, true, op >>> C.RUN_SHIFT);
+        }
         continue;
       }
       switch (op) {
@@ -888,17 +904,17 @@ function runLoop(stream, op) {
           return;
         case C.O_WRITE: {
           const entry = stream[kChunks].shift();
-          op = polledWrite(stream, entry.chunk, entry.encoding, null, false);
+          op = polledWrite(stream, entry.chunk, entry.encoding, null, false, 0);
           continue;
         }
         case C.O_WRITE_QUIET: {
           const entry = stream[kChunks].shift();
-          op = polledWrite(stream, entry.chunk, entry.encoding, null, true);
+          op = polledWrite(stream, entry.chunk, entry.encoding, null, true, 0);
           continue;
         }
         case C.O_WRITEV: {
           const entries = stream[kChunks].take(stream[kCore].count);
-          op = polledWrite(stream, null, null, entries, false);
+          op = polledWrite(stream, null, null, entries, false, 0);
           continue;
         }
         case C.O_FINAL:
@@ -971,7 +987,7 @@ function runLoop(stream, op) {
  * A write or writev the core handed out from its buffer: call the sink, then report that the
  * call returned (with a completion inside it, if there was one). Returns the next output.
  */
-function polledWrite(stream, chunk, encoding, entries, quiet) {
+function polledWrite(stream, chunk, encoding, entries, quiet, asyncRun) {
   const outer = stream[kInDispatch];
   stream[kInDispatch] = true;
   const uses = stream[kUses];
@@ -986,9 +1002,39 @@ function polledWrite(stream, chunk, encoding, entries, quiet) {
     // (QUIET) saying so now would produce nothing, so it waits for the next call into the core
     // (usually the completion: writeDone with WD_RETURNED).
     stream[kPending] = RETURNED;
+    stream[kAsyncLeft] = asyncRun;
     return C.O_NONE;
   }
   return polledWriteReturned(stream);
+}
+
+/**
+ * A successful completion, outside any sink call, of the write whose return is held back
+ * (RETURNED), while the core's asynchronous run allows more (kAsyncLeft): on the core's word it
+ * would only hand the next buffered write out, so the face does that itself and counts the
+ * completion for the core (kBufRun, reported with asyncRun before any other use of the core).
+ * If that write's sink call returns without a completion again, its return is held back too;
+ * otherwise it ends as any polled write's.
+ */
+function asyncRunWrite(stream) {
+  stream[kAsyncLeft]--;
+  stream[kBufRun]++;
+  stream[kRunAsync] = true;
+  stream[kPending] = 0;
+  const entry = stream[kChunks].shift();
+  const uses = stream[kUses];
+  stream[kInDispatch] = true;
+  try {
+    callWrite(stream, entry.chunk, entry.encoding);
+  } finally {
+    stream[kInDispatch] = false;
+  }
+  if (stream[kPending] === 0 && stream[kUses] === uses) {
+    stream[kPending] = RETURNED;
+  } else {
+    runLoop(stream, polledWriteReturned(stream));
+  }
+  completionHook(stream, undefined);
 }
 
 /**
@@ -1000,6 +1046,7 @@ function polledWrite(stream, chunk, encoding, entries, quiet) {
  */
 function polledRun(stream, run) {
   const chunks = stream[kChunks];
+  stream[kRunAsync] = false;
   const outer = stream[kInDispatch];
   stream[kInDispatch] = true;
   try {

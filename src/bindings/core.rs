@@ -45,12 +45,16 @@ const STEADY: u32 = 16;
 const BUDGET_SHIFT: u32 = 8;
 const BUDGET_MAX: u64 = (1 << (32 - BUDGET_SHIFT)) - 1;
 
-/// Where an `O_WRITE` from `syncWriteDone()` carries the buffered run
-/// (`WritableCore::buffered_run`): how many completions in a row, each inside the sink call of
-/// the write it completes, only hand the next buffered write out. The face then calls the sink
-/// with those writes itself and reports them with `syncRun(count)` before any other use of the
-/// core.
-const RUN_SHIFT: u32 = 5;
+/// Where an `O_WRITE` carries a run: how many completions in a row would only hand the next
+/// buffered write out. With `SYNC_RUN` (from `syncWriteDone()`, `WritableCore::buffered_run`)
+/// each completes inside the sink call of its write, and the face reports them with
+/// `syncRun(count)`; without (with `QUIET`, `WritableCore::async_handouts`) each comes after
+/// its write's sink call returned, and the face reports them with `asyncRun(count)`. Either
+/// way the face calls the sink with those writes itself, and reports before any other use of
+/// the core.
+const RUN_SHIFT: u32 = 6;
+const RUN_MAX: u64 = (1 << (32 - RUN_SHIFT)) - 1;
+const SYNC_RUN: u32 = 32;
 /// A flag of an `O_WRITE` (`WritableCore::quiet_return`): should the sink call return without
 /// completing the write, with nothing else using the core meanwhile, saying so would produce no
 /// output. The face may then hold that back and report it with the next call into the core
@@ -62,7 +66,6 @@ const OP_MASK: u32 = 15;
 /// poll loop already); and first report a sink call's return held back on `QUIET`.
 const WD_POLL: u32 = 1;
 const WD_RETURNED: u32 = 2;
-const RUN_MAX: u64 = (1 << (32 - RUN_SHIFT)) - 1;
 
 // `poll()` opcodes.
 const O_NONE: u32 = 0;
@@ -240,11 +243,12 @@ impl WasmCore {
         self.core.handle_write_done(Ok(()));
         self.core.dispatch_returned();
         let op = self.poll();
-        if op & OP_MASK == O_WRITE {
-            let run = self.core.buffered_run().min(RUN_MAX);
-            op | (run as u32) << RUN_SHIFT
-        } else {
-            op
+        if op & OP_MASK != O_WRITE {
+            return op;
+        }
+        match self.core.buffered_run().min(RUN_MAX) {
+            0 => op,
+            run => O_WRITE | (op & QUIET) | SYNC_RUN | (run as u32) << RUN_SHIFT,
         }
     }
 
@@ -253,6 +257,14 @@ impl WasmCore {
     #[wasm_bindgen(js_name = syncRun)]
     pub fn sync_run(&mut self, count: f64) {
         self.core.sync_run(count as u64);
+    }
+
+    /// The completions of an asynchronous run (see `RUN_SHIFT`): `count` writes completed after
+    /// their sink calls returned, each handing out the next, and the face is in the call of
+    /// the last one handed out.
+    #[wasm_bindgen(js_name = asyncRun)]
+    pub fn async_run(&mut self, count: f64) {
+        self.core.async_run(count as u64);
     }
 
     /// Count units accepted by the WHATWG face's queue (called from its strategy's `size()`).
@@ -412,7 +424,10 @@ impl WasmCore {
             return O_NONE;
         };
         match out {
-            Output::Write(()) if self.core.quiet_return() => O_WRITE | QUIET,
+            Output::Write(()) if self.core.quiet_return() => {
+                let run = self.core.async_handouts().min(RUN_MAX) as u32;
+                O_WRITE | QUIET | run << RUN_SHIFT
+            }
             Output::Write(()) => O_WRITE,
             Output::Writev(batch) => {
                 self.out_count = u32::try_from(batch.len()).unwrap_or(u32::MAX);

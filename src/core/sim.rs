@@ -132,6 +132,11 @@ pub struct Sim {
     /// The return of a polled write's sink call, held back on the core's word
     /// ([`WritableCore::quiet_return`]) until the next use of the core.
     returned: bool,
+    /// While `returned`: completions the face may still handle itself, each handing the next
+    /// buffered write to the sink ([`WritableCore::async_handouts`]), and those it handled,
+    /// which the core hears of later ([`WritableCore::async_run`]).
+    async_left: u64,
+    async_done: u64,
     /// The cork budget left, while one is held.
     lease: Option<u64>,
     /// Writes accepted on the cork budget, not yet handed to the core.
@@ -163,6 +168,8 @@ impl Sim {
             steady: false,
             run: None,
             returned: false,
+            async_left: 0,
+            async_done: 0,
             lease: None,
             leased: Vec::new(),
         };
@@ -184,6 +191,7 @@ impl Sim {
         if self.folded || self.returned || !self.leased.is_empty() {
             let mut core = self.core.clone();
             if self.returned {
+                core.async_run(self.async_done);
                 core.dispatch_returned_quietly();
             }
             core.write_buffered_batch(self.leased.iter().copied());
@@ -201,9 +209,7 @@ impl Sim {
 
     /// Before any use of the core but a write: report what the face would have held back.
     fn unfold(&mut self) {
-        if std::mem::take(&mut self.returned) {
-            self.core.dispatch_returned_quietly();
-        }
+        self.report_returned();
         self.lease = None;
         if !self.leased.is_empty() {
             self.core
@@ -213,6 +219,15 @@ impl Sim {
         if self.folded {
             self.folded = false;
             self.core.handle_sync_write_done();
+        }
+    }
+
+    /// Tell the core of a held-back return, and of the asynchronous run before it.
+    fn report_returned(&mut self) {
+        if std::mem::take(&mut self.returned) {
+            self.core.async_run(std::mem::take(&mut self.async_done));
+            self.async_left = 0;
+            self.core.dispatch_returned_quietly();
         }
     }
 
@@ -265,9 +280,7 @@ impl Sim {
             return (id, true);
         }
         self.flush_run();
-        if std::mem::take(&mut self.returned) {
-            self.core.dispatch_returned_quietly();
-        }
+        self.report_returned();
         let previous_done = std::mem::take(&mut self.folded);
         let (status, silent) = self.core.write_folding(id, len, cb, previous_done);
         let slot = WritableCore::<u32, SimError>::write_slot(&status, cb);
@@ -406,6 +419,27 @@ impl Sim {
     }
 
     fn finish_pending(&mut self, err: Option<SimError>) -> bool {
+        if self.returned
+            && self.async_left > 0
+            && err.is_none()
+            && self.fail_next.is_none()
+            && self.pending() == Pending::Write
+        {
+            // The face hands the next buffered write to the sink itself.
+            let next = self
+                .core
+                .buffered_chunks()
+                .nth(usize::try_from(self.async_done).unwrap_or(usize::MAX))
+                .copied();
+            if let Some(id) = next {
+                self.pending.pop_front();
+                self.async_left -= 1;
+                self.async_done += 1;
+                self.log.push(Log::SinkWrite(id));
+                self.pending.push_back(Pending::Write);
+                return true;
+            }
+        }
         self.unfold();
         let pending = self.pending.pop_front().unwrap_or(Pending::Idle);
         match pending {
@@ -539,6 +573,7 @@ impl Sim {
                     // The sink returns without completing: the face holds the return back.
                     self.sink_write(out);
                     self.returned = true;
+                    self.async_left = self.core.async_handouts();
                     break;
                 }
                 Output::Write(_) | Output::Writev(_) => {

@@ -767,7 +767,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// call of the write it completes, would do nothing but move counters and hand the next
     /// buffered write out, which the driver then calls the sink with. Each is Node's
     /// `onwrite` in its `clearBuffer` loop for a callback-less write: no tick (none owed, or one
-    /// already pending), no `'drain'` (the buffer is not empty yet), not ending.
+    /// already pending), no `'drain'` (the buffer is not empty yet), no finish (the next write is
+    /// in flight by then).
     ///
     /// A driver may then call the sink with the next buffered writes itself, and report the
     /// completions together with [`sync_run`](Self::sync_run) before any other use of the core.
@@ -792,7 +793,31 @@ impl<C, E: StreamError> WritableCore<C, E> {
         if self.opts.object_mode && !tick_pending {
             return 0;
         }
-        let owes_drain = self.has(NEED_DRAIN) && !tick_pending;
+        self.silent_handouts(self.has(NEED_DRAIN) && !tick_pending)
+    }
+
+    /// How many buffered writes, from the front, a run can hand out one after another: the write
+    /// in flight (callback-less) completes and hands out the first, which completes and hands
+    /// out the next, and so on, each completion owing nothing but `'drain'` when `owes_drain`
+    /// and the buffer (with what is reserved) is then empty. A write with a callback can be
+    /// handed out, but ends the run (its own completion calls it). One request per write: no
+    /// writev sink.
+    fn silent_handouts(&self, owes_drain: bool) -> u64 {
+        if self.buffered_cbs == 0 {
+            // All callback-less (the usual case): every one, but for a trailing run of empty
+            // writes that would leave nothing but 'drain' owed.
+            let all = self.buffered.len() as u64;
+            if !owes_drain || self.reserved > 0 {
+                return all;
+            }
+            return all
+                - self
+                    .buffered
+                    .iter()
+                    .rev()
+                    .take_while(|req| req.len == 0)
+                    .count() as u64;
+        }
         let mut after = self.length.saturating_sub(self.write_len);
         let mut run = 0;
         for req in &self.buffered {
@@ -806,6 +831,87 @@ impl<C, E: StreamError> WritableCore<C, E> {
             }
             after = after.saturating_sub(req.len);
         }
+        run
+    }
+
+    /// Right after [`poll`](Self::poll) handed out a `Write` on which
+    /// [`quiet_return`](Self::quiet_return) holds: should its sink call return without
+    /// completing it, how many completions in a row, each after the sink call of the write it
+    /// completes has returned, would do nothing but move counters and hand the next buffered
+    /// write out (on which `quiet_return` then holds again). Each is Node's `onwrite` of a
+    /// callback-less write with writes buffered behind it, and the `afterWrite` behind the next
+    /// write's sink call owes no `'drain'` (that write is in flight).
+    ///
+    /// A driver may then, on each such completion, call the sink with the next buffered write
+    /// itself, and report the completions together with
+    /// [`async_run`](Self::async_run) before any other use of the core: an asynchronous
+    /// sink then costs no call into the core a write.
+    pub fn async_handouts(&self) -> u64 {
+        const MASK: u32 = WRITING | SYNC | EXPECT_WRITE_CB | CONSTRUCTED | ENDING | DESTROYED;
+        const IN_CALL: u32 = WRITING | SYNC | EXPECT_WRITE_CB | CONSTRUCTED;
+        if self.flags & MASK != IN_CALL
+            || self.write_cbs != 0
+            || self.write_chunks != 1
+            || self.corked > 0
+            || self.opts.has_writev
+            || self.errored.is_some()
+            || !self.quiet_return()
+        {
+            return 0;
+        }
+        self.silent_handouts(self.has(NEED_DRAIN))
+    }
+
+    /// `count` completions of an [`async_handouts`](Self::async_handouts) run, in order: for
+    /// each, the sink call of the write in flight returned (held back on `quiet_return`), the
+    /// sink completed that write, and the next buffered write was handed out (the driver is now
+    /// in its sink call). Exactly `dispatch_returned_quietly()`, `handle_write_done(Ok(()))` and
+    /// a `poll()` yielding that `Output::Write`, `count` times. Returns how many it took: no
+    /// more than `async_handouts()` allows (a driver that kept to it gets `count`).
+    pub fn async_run(&mut self, count: u64) -> u64 {
+        let run = count.min(self.async_handouts());
+        if run == 0 {
+            return 0;
+        }
+        // The first return, with whatever silent step waits behind it.
+        self.dispatch_returned_quietly();
+        let mut after_write = None;
+        for _ in 0..run {
+            let (Some(req), Some(_)) =
+                (self.buffered.pop_front(), self.buffered_chunks.pop_front())
+            else {
+                break;
+            };
+            if after_write.take().is_some() {
+                // The return of the write the last completion handed out, and that
+                // completion's afterWrite: callback-less, no 'drain' owed, the next write in
+                // flight (so no finish).
+                self.flags &= !(SYNC | AFTER_WRITE_PENDING);
+                self.pending_cb = self.pending_cb.saturating_sub(1);
+            }
+            // Node's onwrite, asynchronous, of a callback-less write with writes buffered: the
+            // next goes out (clearBuffer), and its afterWrite waits behind that sink call.
+            let done = self.write_len;
+            let first = self.write_first;
+            self.flags &= !LONE_FLUSH;
+            self.length = self.length.saturating_sub(done);
+            self.stats.chunks_written += 1;
+            self.stats.units_written = self.stats.units_written.saturating_add(done);
+            self.stats.sink_calls += 1;
+            let cbs = u32::from(req.cb.is_some());
+            self.buffered_cbs = self.buffered_cbs.saturating_sub(cbs);
+            self.start_write(
+                req.len,
+                1,
+                cbs,
+                req.ord,
+                req.cb.is_some().then_some(req.chain),
+            );
+            self.flags |= FROM_BUFFER;
+            after_write = Some((1, 0, first));
+        }
+        self.lane_after = after_write;
+        self.insert_at = 0;
         run
     }
 
@@ -856,8 +962,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// with nothing else reaching the core meanwhile, [`dispatch_returned`](Self::dispatch_returned)
     /// and the polls after it would produce no output at all. What is left to run then is at
     /// most Node's `afterWrite` of the completion that handed the write out, with no callback,
-    /// and with the write in flight it owes no `'drain'`; not ending or destroyed, it does
-    /// nothing else.
+    /// and with the write in flight it owes no `'drain'` and cannot finish the stream; not
+    /// destroyed, it does nothing else.
     ///
     /// A driver may then hold that return back and report it later, with
     /// [`dispatch_returned_quietly`](Self::dispatch_returned_quietly), before any other use of
@@ -873,9 +979,9 @@ impl<C, E: StreamError> WritableCore<C, E> {
             (_, 0, Some((_, cbs, _))) | (Some(Step::AfterWrite { cbs, .. }), 1, None) => *cbs,
             _ => return false,
         };
-        cbs == 0
-            && self.flags & (ENDING | DESTROYED) == 0
-            && !(self.has(NEED_DRAIN) && self.length == 0)
+        // When ending, its finishMaybe finds this write in flight, and 'drain' is never owed
+        // after end().
+        cbs == 0 && !self.has(DESTROYED) && !(self.has(NEED_DRAIN) && self.length == 0)
     }
 
     /// [`dispatch_returned`](Self::dispatch_returned) of a sink call whose return the driver

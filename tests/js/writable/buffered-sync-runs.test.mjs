@@ -105,6 +105,25 @@ test('a write of a buffered run whose sink throws lets the exception out of unco
   }));
 });
 
+test('end() on a corked stream flushes the buffered writes as a run, then finishes', async () => {
+  await sameAsNode(async ({ Writable, log, listen }) => {
+    let n = 0;
+    const w = listen(new Writable({
+      highWaterMark: 32,
+      write(chunk, enc, done) {
+        log('sink', n++, w.writableLength, w.writableEnded, w.writableFinished);
+        done();
+      },
+    }));
+    w.cork();
+    for (let i = 0; i < 10; i++) w.write(Buffer.alloc(1 + i));
+    w.end(Buffer.from('last'));
+    log('after end', props(w));
+    await new Promise((r) => w.once('close', r));
+    log('closed', props(w));
+  });
+});
+
 test("the core's counters count every write of a buffered run", async () => {
   const w = new OurWritable({ highWaterMark: 1000, write(c, e, cb) { cb(); } });
   let total = 0;
