@@ -875,43 +875,19 @@ impl<C, E: StreamError> WritableCore<C, E> {
         }
         // The first return, with whatever silent step waits behind it.
         self.dispatch_returned_quietly();
-        let mut after_write = None;
-        for _ in 0..run {
-            let (Some(req), Some(_)) =
-                (self.buffered.pop_front(), self.buffered_chunks.pop_front())
-            else {
-                break;
-            };
-            if after_write.take().is_some() {
-                // The return of the write the last completion handed out, and that
-                // completion's afterWrite: callback-less, no 'drain' owed, the next write in
-                // flight (so no finish).
-                self.flags &= !(SYNC | AFTER_WRITE_PENDING);
-                self.pending_cb = self.pending_cb.saturating_sub(1);
-            }
-            // Node's onwrite, asynchronous, of a callback-less write with writes buffered: the
-            // next goes out (clearBuffer), and its afterWrite waits behind that sink call.
-            let done = self.write_len;
-            let first = self.write_first;
-            self.flags &= !LONE_FLUSH;
-            self.length = self.length.saturating_sub(done);
-            self.stats.chunks_written += 1;
-            self.stats.units_written = self.stats.units_written.saturating_add(done);
-            self.stats.sink_calls += 1;
-            let cbs = u32::from(req.cb.is_some());
-            self.buffered_cbs = self.buffered_cbs.saturating_sub(cbs);
-            self.start_write(
-                req.len,
-                1,
-                cbs,
-                req.ord,
-                req.cb.is_some().then_some(req.chain),
-            );
-            self.flags |= FROM_BUFFER;
-            after_write = Some((1, 0, first));
+        // Node's onwrite, asynchronous, of callback-less writes with writes buffered: each
+        // hands the next out (clearBuffer); its afterWrite waits behind that sink call.
+        let Some(first) = self.hand_out_run(run) else {
+            return 0;
+        };
+        self.flags &= !LONE_FLUSH;
+        if run > 1 {
+            // The returns of the writes handed out but the last, and the afterWrites behind
+            // them: callback-less, no 'drain' owed, the next write in flight (so no finish).
+            self.flags &= !AFTER_WRITE_PENDING;
+            self.pending_cb = self.pending_cb.saturating_sub(run - 1);
         }
-        self.lane_after = after_write;
-        self.insert_at = 0;
+        self.lane_after = Some((1, 0, first));
         run
     }
 
@@ -923,32 +899,52 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// took: no more than `buffered_run()` allows (a driver that kept to it gets `count`).
     pub fn sync_run(&mut self, count: u64) -> u64 {
         let run = count.min(self.buffered_run());
-        for _ in 0..run {
-            let (Some(req), Some(_)) =
-                (self.buffered.pop_front(), self.buffered_chunks.pop_front())
-            else {
-                break;
-            };
-            let done = self.write_len;
-            self.length = self.length.saturating_sub(done);
-            self.pending_cb = self.pending_cb.saturating_sub(1);
-            self.stats.chunks_written += 1;
-            self.stats.units_written = self.stats.units_written.saturating_add(done);
-            self.stats.sink_calls += 1;
-            // As clear_buffer hands a write out (the run's last may have a callback).
-            let cbs = u32::from(req.cb.is_some());
-            self.buffered_cbs = self.buffered_cbs.saturating_sub(cbs);
-            self.start_write(
-                req.len,
-                1,
-                cbs,
-                req.ord,
-                req.cb.is_some().then_some(req.chain),
-            );
-            self.flags |= FROM_BUFFER;
+        if self.hand_out_run(run).is_none() {
+            return 0;
         }
-        self.insert_at = 0;
+        // Each completion, inside its call with the next write out, took no tick.
+        self.pending_cb = self.pending_cb.saturating_sub(run);
         run
+    }
+
+    /// The bookkeeping of a run: `n` buffered writes handed out one after another, each when
+    /// the write before it completed successfully. The counters of `n` completions (the write
+    /// in flight, then the first `n - 1` handed out) and `n` sink calls; the `n`th is left in
+    /// its sink call, as `clear_buffer` and the poll hand a write out. Every write but the last
+    /// is callback-less (what a run's proof checks). Returns the callback number of the last
+    /// write completed, or `None` (nothing changed) when `n` is 0 or more than is buffered.
+    fn hand_out_run(&mut self, n: u64) -> Option<u64> {
+        let n = usize::try_from(n)
+            .ok()
+            .filter(|&n| n > 0 && n <= self.buffered.len() && n <= self.buffered_chunks.len())?;
+        let mut done = self.write_len;
+        let mut completed_first = self.write_first;
+        let mut last: Option<Request> = None;
+        for req in self.buffered.drain(..n) {
+            if let Some(prev) = last.replace(req) {
+                done = done.saturating_add(prev.len);
+                completed_first = prev.ord;
+            }
+        }
+        self.buffered_chunks.drain(..n);
+        let req = last?;
+        let n = n as u64;
+        self.length = self.length.saturating_sub(done);
+        self.stats.chunks_written += n;
+        self.stats.units_written = self.stats.units_written.saturating_add(done);
+        self.stats.sink_calls += n;
+        let cbs = u32::from(req.cb.is_some());
+        self.buffered_cbs = self.buffered_cbs.saturating_sub(cbs);
+        self.start_write(
+            req.len,
+            1,
+            cbs,
+            req.ord,
+            req.cb.is_some().then_some(req.chain),
+        );
+        self.flags |= FROM_BUFFER;
+        self.insert_at = 0;
+        Some(completed_first)
     }
 
     /// The chunks of the buffered writes, oldest first (a driver whose chunks live in the core
@@ -1053,14 +1049,19 @@ impl<C, E: StreamError> WritableCore<C, E> {
             // With a writev sink the buffer only ever leaves whole (one batch), so the run takes
             // one request record; otherwise each write keeps its own, to go to the sink alone.
             let merge = self.opts.has_writev;
-            let mut merged = 0u64;
+            let mut n = 0u64;
+            let room = writes.size_hint().0;
+            if !merge {
+                self.buffered.reserve(room);
+            }
+            self.buffered_chunks.reserve(room);
             for (chunk, len) in writes.by_ref() {
                 let units = self.size_of(len);
                 if total.saturating_add(units) > budget {
                     // Over the budget (a driver that kept to it never gets here): this write
                     // and the rest go through write() itself.
-                    self.push_merged_run(merged, total, chain, ord);
-                    self.account_buffered_batch(total, accepted);
+                    self.push_merged_run(merge, n, total, chain, ord);
+                    self.account_buffered_batch(n, total, accepted);
                     let first = matches!(
                         self.write(chunk, len, Callback::None),
                         WriteStatus::Buffered(true)
@@ -1069,11 +1070,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
                 }
                 total += units;
                 accepted = accepted.saturating_add(len);
-                self.pending_cb += 1;
-                self.stats.chunks_accepted += 1;
-                if merge {
-                    merged += 1;
-                } else {
+                n += 1;
+                if !merge {
                     self.buffered.push_back(Request {
                         len: units,
                         cb: Callback::None,
@@ -1083,8 +1081,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
                 }
                 self.buffered_chunks.push_back(chunk);
             }
-            self.push_merged_run(merged, total, chain, ord);
-            self.account_buffered_batch(total, accepted);
+            self.push_merged_run(merge, n, total, chain, ord);
+            self.account_buffered_batch(n, total, accepted);
             return true;
         }
         let mut as_promised = true;
@@ -1097,10 +1095,11 @@ impl<C, E: StreamError> WritableCore<C, E> {
         as_promised
     }
 
-    /// The one request record of `writes` callback-less writes of `units` together that
-    /// `write_buffered_batch` buffered for a writev sink (their chunks are in `buffered_chunks`).
-    fn push_merged_run(&mut self, writes: u64, units: u64, chain: u32, ord: u64) {
-        if writes > 0 {
+    /// With `merge` (a writev sink), the one request record of `writes` callback-less writes of
+    /// `units` together that `write_buffered_batch` buffered (their chunks are in
+    /// `buffered_chunks`).
+    fn push_merged_run(&mut self, merge: bool, writes: u64, units: u64, chain: u32, ord: u64) {
+        if merge && writes > 0 {
             self.buffered.push_back(Request {
                 len: units,
                 cb: Callback::None,
@@ -1110,9 +1109,11 @@ impl<C, E: StreamError> WritableCore<C, E> {
         }
     }
 
-    /// The length and counters of `total` units (`accepted` as given) just buffered by
-    /// `write_buffered_batch`.
-    fn account_buffered_batch(&mut self, total: u64, accepted: u64) {
+    /// The length and counters of `writes` writes of `total` units (`accepted` as given) just
+    /// buffered by `write_buffered_batch`.
+    fn account_buffered_batch(&mut self, writes: u64, total: u64, accepted: u64) {
+        self.pending_cb = self.pending_cb.saturating_add(writes);
+        self.stats.chunks_accepted = self.stats.chunks_accepted.saturating_add(writes);
         self.stats.units_accepted = self.stats.units_accepted.saturating_add(accepted);
         self.length = self.length.saturating_add(total);
         self.stats.peak_length = self.stats.peak_length.max(self.length);
