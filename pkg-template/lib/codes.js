@@ -47,13 +47,15 @@ export const O_FINISH = 12;
 export const O_ERROR = 13;
 export const O_CLOSE = 14;
 export const O_DISCARD = 15;
-// An O_WRITE carries a run from this bit on: completions in a row that only hand out the next
+// An O_WRITEV carries its batch size from this bit on (read `count` when it is RUN_MAX), and an
+// O_WRITE a run: completions in a row that only hand out the next
 // buffered write. With SYNC_RUN each comes inside its write's sink call (reported with
 // syncRun(count)); otherwise (with QUIET) after that call returned (reported with
 // asyncRun(count)).
 export const RUN_SHIFT = 6;
 export const SYNC_RUN = 32;
-// A flag of O_WRITE: holding back the report of the sink call's return is silent (see
+export const RUN_MAX = 2 ** (32 - RUN_SHIFT) - 1;
+// A flag of O_WRITE and O_WRITEV: holding back the report of the sink call's return is silent (see
 // dispatchReturnedQuietly and WD_RETURNED).
 export const QUIET = 16;
 export const O_WRITE_QUIET = O_WRITE | QUIET;

@@ -140,8 +140,11 @@ const RETURNED = 4;
 const NO_LEASE = -1;
 /** A result of the core's write()/writeReturned() at or above this carries a budget. */
 const BUDGET_UNIT = 1 << C.BUDGET_SHIFT;
-/** An opcode at or above this is an O_WRITE with a run (see polledRun and asyncRunWrite). */
+/** An opcode at or above this is an O_WRITEV with its size, or an O_WRITE with a run (see
+ * polledRun and asyncRunWrite). */
 const RUN_UNIT = 1 << C.RUN_SHIFT;
+/** An opcode without its flags and payload. */
+const OP_MASK = C.QUIET - 1;
 /** stream[kLeaseLens] before the first write on a budget. */
 const NO_LENS = new Float64Array(0);
 
@@ -891,7 +894,12 @@ function runLoop(stream, op) {
   try {
     for (;;) {
       if (op >= RUN_UNIT) {
-        if ((op & C.SYNC_RUN) !== 0) {
+        if ((op & OP_MASK) === C.O_WRITEV) {
+          let n = op >>> C.RUN_SHIFT;
+          if (n === C.RUN_MAX) n = stream[kCore].count;
+          const entries = stream[kChunks].take(n);
+          op = polledWrite(stream, null, null, entries, (op & C.QUIET) !== 0, 0);
+        } else if ((op & C.SYNC_RUN) !== 0) {
           op = polledRun(stream, op >>> C.RUN_SHIFT);
         } else {
           const entry = stream[kChunks].shift();
@@ -910,11 +918,6 @@ function runLoop(stream, op) {
         case C.O_WRITE_QUIET: {
           const entry = stream[kChunks].shift();
           op = polledWrite(stream, entry.chunk, entry.encoding, null, true, 0);
-          continue;
-        }
-        case C.O_WRITEV: {
-          const entries = stream[kChunks].take(stream[kCore].count);
-          op = polledWrite(stream, null, null, entries, false, 0);
           continue;
         }
         case C.O_FINAL:

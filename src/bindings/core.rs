@@ -45,7 +45,8 @@ const STEADY: u32 = 16;
 const BUDGET_SHIFT: u32 = 8;
 const BUDGET_MAX: u64 = (1 << (32 - BUDGET_SHIFT)) - 1;
 
-/// Where an `O_WRITE` carries a run: how many completions in a row would only hand the next
+/// Where an `O_WRITEV` carries its batch size (`RUN_MAX` and above: read `count`), and an
+/// `O_WRITE` a run: how many completions in a row would only hand the next
 /// buffered write out. With `SYNC_RUN` (from `syncWriteDone()`, `WritableCore::buffered_run`)
 /// each completes inside the sink call of its write, and the face reports them with
 /// `syncRun(count)`; without (with `QUIET`, `WritableCore::async_handouts`) each comes after
@@ -55,7 +56,7 @@ const BUDGET_MAX: u64 = (1 << (32 - BUDGET_SHIFT)) - 1;
 const RUN_SHIFT: u32 = 6;
 const RUN_MAX: u64 = (1 << (32 - RUN_SHIFT)) - 1;
 const SYNC_RUN: u32 = 32;
-/// A flag of an `O_WRITE` (`WritableCore::quiet_return`): should the sink call return without
+/// A flag of an `O_WRITE` or `O_WRITEV` (`WritableCore::quiet_return`): should the sink call return without
 /// completing the write, with nothing else using the core meanwhile, saying so would produce no
 /// output. The face may then hold that back and report it with the next call into the core
 /// (`WD_RETURNED` on the completion, or `dispatchReturnedQuietly()`).
@@ -430,8 +431,11 @@ impl WasmCore {
             }
             Output::Write(()) => O_WRITE,
             Output::Writev(batch) => {
+                // The batch size goes in the opcode too (`RUN_SHIFT`), saving a `count` call.
                 self.out_count = u32::try_from(batch.len()).unwrap_or(u32::MAX);
-                O_WRITEV
+                let quiet = if self.core.quiet_return() { QUIET } else { 0 };
+                let size = (batch.len() as u64).min(RUN_MAX) as u32;
+                O_WRITEV | quiet | size << RUN_SHIFT
             }
             Output::Final => O_FINAL,
             Output::Destroy(err) => {

@@ -564,7 +564,7 @@ impl Sim {
                     self.buffered_run(id);
                     self.core.dispatch_returned();
                 }
-                Output::Write(_)
+                Output::Write(_) | Output::Writev(_)
                     if self.fold
                         && self.mode == SinkMode::Async
                         && self.fail_next.is_none()
