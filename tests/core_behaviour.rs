@@ -994,3 +994,37 @@ fn an_asynchronous_run_changes_nothing_observable() {
         );
     }
 }
+
+#[test]
+fn inside_the_flush_loop_a_completed_write_leaves_nothing_writing_until_its_call_returns() {
+    // Node's clearBuffer loop (kBufferProcessing): a buffered write that completes inside its
+    // sink call does not hand the next one out; the loop does when the call returns. Until
+    // then nothing is writing, so a write made meanwhile goes to the sink at once (ahead of the
+    // buffer), and a cork() made meanwhile does not stop the loop.
+    use wasm_writable::core::{Callback, Output, WritableCore, WriteStatus};
+    let mut c: WritableCore<u32, SimError> = WritableCore::new(bytes(64));
+    c.cork();
+    for id in 0..3 {
+        assert_eq!(c.write(id, 4, Callback::None), WriteStatus::Buffered(true));
+    }
+    c.uncork();
+    assert_eq!(c.poll(), Some(Output::Write(0)));
+    c.handle_write_done(Ok(()));
+    assert!(!c.writing());
+    assert_eq!(c.length(), 8);
+    // A write from inside the sink call, after its completion: straight to the sink.
+    assert_eq!(c.write(9, 1, Callback::None), WriteStatus::Dispatch(9));
+    c.handle_write_done(Ok(()));
+    assert!(c.write_returned());
+    c.cork();
+    // The outer call returns: the loop goes on, cork or not.
+    c.dispatch_returned();
+    assert_eq!(c.poll(), Some(Output::Write(1)));
+    c.handle_write_done(Ok(()));
+    c.dispatch_returned();
+    assert_eq!(c.poll(), Some(Output::Write(2)));
+    c.handle_write_done(Ok(()));
+    c.dispatch_returned();
+    assert_eq!(c.length(), 0);
+    assert_eq!(c.stats().chunks_written, 4);
+}

@@ -339,6 +339,13 @@ const FROM_BUFFER: u32 = 1 << 19;
 /// not end the stream). Node never finishes such a stream when the last write completes
 /// synchronously without a callback; the core lets that completion finish it instead.
 const LONE_FLUSH: u32 = 1 << 20;
+/// Node's `kBufferProcessing` in the one-by-one branch of `clearBuffer`: its loop is handing
+/// buffered writes out, from the first until a sink call returns with its write still in
+/// flight (or nothing is left). Meanwhile `clear_buffer` does nothing (a completion inside the
+/// call hands nothing out, and nothing is writing then, so a write the sink makes goes to it at
+/// once, as in Node); the loop hands the next write out when the call returns
+/// (`dispatch_returned`), whether or not the stream was corked meanwhile.
+const BUFFER_PROCESSING: u32 = 1 << 21;
 
 /// The sans-I/O writable stream: Node's `WritableState` plus the logic of `writable.js`.
 ///
@@ -942,7 +949,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
             req.ord,
             req.cb.is_some().then_some(req.chain),
         );
-        self.flags |= FROM_BUFFER;
+        // Handed out by the clearBuffer loop, which runs on while its sink call lasts.
+        self.flags |= FROM_BUFFER | BUFFER_PROCESSING;
         self.insert_at = 0;
         Some(completed_first)
     }
@@ -1006,6 +1014,9 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// After the driver's sink call for a polled `Write`, `Writev` or `Final` returned.
     pub fn dispatch_returned(&mut self) {
         self.flags &= !SYNC;
+        if self.has(BUFFER_PROCESSING) {
+            self.continue_flush();
+        }
     }
 
     /// `cork()`: buffer writes until a matching `uncork()`.
@@ -1641,6 +1652,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
             || self.corked > 0
             || self.buffered.is_empty()
             || !self.has(CONSTRUCTED)
+            || self.has(BUFFER_PROCESSING)
         {
             return;
         }
@@ -1666,23 +1678,45 @@ impl<C, E: StreamError> WritableCore<C, E> {
             self.stats.sink_calls += 1;
             self.stats.writev_calls += 1;
             self.emit(Step::DoWrite(Output::Writev(chunks)));
-        } else if let (Some(req), Some(chunk)) =
-            (self.buffered.pop_front(), self.buffered_chunks.pop_front())
-        {
-            if req.cb.is_some() {
-                self.buffered_cbs = self.buffered_cbs.saturating_sub(1);
-            }
-            self.start_write(
-                req.len,
-                1,
-                u32::from(req.cb.is_some()),
-                req.ord,
-                req.cb.is_some().then_some(req.chain),
-            );
-            self.flags = (self.flags & !SYNC) | FROM_BUFFER;
-            self.stats.sink_calls += 1;
-            self.emit_do_write(chunk);
+        } else {
+            self.hand_out_next();
         }
+    }
+
+    /// One turn of Node's `clearBuffer` loop (one write at a time): the oldest buffered write
+    /// goes to the sink.
+    fn hand_out_next(&mut self) {
+        let (Some(req), Some(chunk)) =
+            (self.buffered.pop_front(), self.buffered_chunks.pop_front())
+        else {
+            self.flags &= !BUFFER_PROCESSING;
+            return;
+        };
+        if req.cb.is_some() {
+            self.buffered_cbs = self.buffered_cbs.saturating_sub(1);
+        }
+        self.start_write(
+            req.len,
+            1,
+            u32::from(req.cb.is_some()),
+            req.ord,
+            req.cb.is_some().then_some(req.chain),
+        );
+        self.flags = (self.flags & !SYNC) | FROM_BUFFER | BUFFER_PROCESSING;
+        self.stats.sink_calls += 1;
+        self.emit_do_write(chunk);
+    }
+
+    /// Node's `clearBuffer` loop after one of its sink calls returned: the next write goes out
+    /// while nothing is writing (its only test: not cork, not errors; `doWrite` checks
+    /// `destroyed`, as the `DoWrite` step does); otherwise the loop ends.
+    fn continue_flush(&mut self) {
+        if self.has(WRITING) || self.buffered.is_empty() {
+            self.flags &= !BUFFER_PROCESSING;
+            return;
+        }
+        self.begin();
+        self.hand_out_next();
     }
 
     /// The sync branch of Node's `onwrite`: completions inside the sink call defer their
@@ -1755,7 +1789,10 @@ impl<C, E: StreamError> WritableCore<C, E> {
 
     fn completed_without_tick(&mut self, from_buffer: bool) {
         self.pending_cb = self.pending_cb.saturating_sub(1);
-        if self.has(ENDING) && (!from_buffer || self.has(LONE_FLUSH)) {
+        // A lone flush has no finish check after it, but an afterWrite tick already pending
+        // is one (Node finishes there).
+        let lone = self.flags & (LONE_FLUSH | AFTER_WRITE_PENDING) == LONE_FLUSH;
+        if self.has(ENDING) && (!from_buffer || lone) {
             self.finish_maybe(true);
         }
     }

@@ -105,6 +105,55 @@ test('a write of a buffered run whose sink throws lets the exception out of unco
   }));
 });
 
+test('a write the sink makes after calling back inside a buffered write goes to it at once, as in Node', async () => {
+  await sameAsNode(runScenario(2, function (chunk, done, log) {
+    done();
+    log('nested', this.write(Buffer.from('x')), this.writableLength);
+  }));
+});
+
+test('a cork from inside a buffered write takes effect after the flush loop, as in Node', async () => {
+  await sameAsNode(runScenario(2, function (chunk, done, log) {
+    this.cork();
+    done();
+    log('corked inside', this.writableCorked, this.writableLength);
+    setImmediate(() => this.uncork());
+  }));
+});
+
+test('a sink that calls back twice inside a buffered run write gets ERR_MULTIPLE_CALLBACK', async () => {
+  // The second call must not complete the next buffered write (that one has not even reached
+  // the sink yet). Right after uncork() Node has also run the rest of the buffer through its
+  // clearBuffer loop as failed writes, where the core discards them on the error's tick (the
+  // documented divergence after a synchronous failure, which also orders their callbacks
+  // differently), so the writes take no callbacks and the state is compared a tick later.
+  await sameAsNode(async ({ Writable, log, listen }) => {
+    let n = 0;
+    const w = listen(new Writable({
+      highWaterMark: 64,
+      write(chunk, enc, done) {
+        const i = n++;
+        log('sink', i);
+        done();
+        if (i === 3) done();
+      },
+    }));
+    w.cork();
+    for (let i = 0; i < 8; i++) w.write(Buffer.alloc(5));
+    w.uncork();
+    await new Promise((r) => setImmediate(r));
+    log('later', props(w));
+  });
+});
+
+test('a sink that ends the stream inside a buffered write finishes on the pending tick, as in Node', async () => {
+  await sameAsNode(runScenario(4, function (chunk, done, log) {
+    done();
+    this.end();
+    log('ended inside', this.writableEnded, this.writableLength);
+  }));
+});
+
 test('end() on a corked stream flushes the buffered writes as a run, then finishes', async () => {
   await sameAsNode(async ({ Writable, log, listen }) => {
     let n = 0;
