@@ -22,6 +22,9 @@ export const STEADY = 16;
 // Bits from here up of a write() / writeReturned() result: the buffered-write budget, units of
 // callback-less writes the face may accept without a call each until its next call.
 export const BUDGET_SHIFT = 8;
+// A flag of a write() / writeReturned() result that returned false: further callback-less
+// writes may be accepted without a call, each returning false (cork() returns -1 for this).
+export const REFUSING = 32;
 // write()'s cb argument flags: the units were reserved; the previous (folded) write completed.
 export const RESERVED = 4;
 export const PREVIOUS_DONE = 8;

@@ -52,6 +52,7 @@ const kRunAsync = Symbol('kRunAsync');
 const kAsyncLeft = Symbol('kAsyncLeft');
 const kLeaseLens = Symbol('kLeaseLens');
 const kLeaseCount = Symbol('kLeaseCount');
+const kLeaseReturn = Symbol('kLeaseReturn');
 const kLastCb = Symbol('kLastCb');
 const kDecodeStrings = Symbol('kDecodeStrings');
 const kDefaultEncoding = Symbol('kDefaultEncoding');
@@ -332,6 +333,8 @@ export class Writable extends EventEmitter {
     this[kAsyncLeft] = 0;
     this[kLeaseLens] = NO_LENS;
     this[kLeaseCount] = 0;
+    // What a write on the lease returns: true within a budget, false on refusals.
+    this[kLeaseReturn] = true;
     this[kOnWrite] = (err) => {
       if (this[kInDispatch] && this[kRunLen] >= 0 && this[kRunDone] === 0) {
         // A run write's own sink call (see runWrite).
@@ -437,7 +440,13 @@ export class Writable extends EventEmitter {
 
   cork() {
     const budget = coreOf(this).cork();
-    if (budget > 0) this[kLease] = budget;
+    if (budget > 0) {
+      this[kLease] = budget;
+      this[kLeaseReturn] = true;
+    } else if (budget < 0) {
+      this[kLease] = Infinity;
+      this[kLeaseReturn] = false;
+    }
   }
 
   uncork() {
@@ -611,7 +620,10 @@ function writeChunk(stream, chunk, encoding, cb, reserved) {
   return dispatchWrite(stream, chunk, encoding, cb, r, null);
 }
 
-/** A callback-less write within the buffered-write budget the core named: buffered, true. */
+/**
+ * A callback-less write within the buffered-write budget the core named (buffered, true), or
+ * while it refuses buffered writes (buffered, false: kLease is Infinity).
+ */
 function leaseWrite(stream, chunk, encoding, len) {
   stream[kLease] -= len;
   let lens = stream[kLeaseLens];
@@ -621,7 +633,18 @@ function leaseWrite(stream, chunk, encoding, len) {
   lens[n] = len;
   stream[kLeaseCount] = n + 1;
   stream[kChunks].push({ chunk, encoding });
-  return true;
+  return stream[kLeaseReturn];
+}
+
+/** Take the budget for buffered writes (`r`: a result carrying BUDGET_SHIFT or REFUSING). */
+function holdLease(stream, r) {
+  if (r >= BUDGET_UNIT) {
+    stream[kLease] = r >>> C.BUDGET_SHIFT;
+    stream[kLeaseReturn] = true;
+  } else if ((r & C.REFUSING) !== 0) {
+    stream[kLease] = Infinity;
+    stream[kLeaseReturn] = false;
+  }
 }
 
 /** A view of the core's room for lease lengths, with room for more than `n` (see `leaseLens`). */
@@ -804,7 +827,7 @@ function normalizeChunk(stream, chunk, encoding) {
 
 function afterDispatch(stream, rr) {
   // A budget first: drive() ends it at once, unless this runs inside the poll loop.
-  if (rr >= BUDGET_UNIT) stream[kLease] = rr >>> C.BUDGET_SHIFT;
+  if (rr >= C.REFUSING) holdLease(stream, rr);
   if ((rr & C.HAS_OUTPUT) !== 0) drive(stream);
   return (rr & 1) === 1;
 }
@@ -818,7 +841,7 @@ function writeNotDispatched(stream, chunk, encoding, cb, r) {
   }
   stream[kChunks].push({ chunk, encoding });
   if (cb !== null) stream[kWriteCbs].add(cb);
-  if (r >= BUDGET_UNIT) stream[kLease] = r >>> C.BUDGET_SHIFT;
+  if (r >= C.REFUSING) holdLease(stream, r);
   if ((r & C.HAS_OUTPUT) !== 0) drive(stream);
   return (r & 3) === C.W_BUFFERED_TRUE;
 }

@@ -43,6 +43,11 @@ const STEADY: u32 = 16;
 /// `WritableCore::buffered_write_budget`): units the face may then accept on its own, capped
 /// to what fits (a smaller budget is always safe).
 const BUDGET_SHIFT: u32 = 8;
+/// A flag of a `write()` / `writeReturned()` result that returned false: the core refuses
+/// buffered writes (`WritableCore::refuses_buffered_writes`), so the face may accept
+/// callback-less writes on its own, returning false, until its next call into the core
+/// (`cork()` says the same with -1).
+const REFUSING: u32 = 32;
 const BUDGET_MAX: u64 = (1 << (32 - BUDGET_SHIFT)) - 1;
 
 /// Where an `O_WRITEV` carries its batch size (`RUN_MAX` and above: read `count`), and an
@@ -195,10 +200,21 @@ impl WasmCore {
             WriteStatus::Dispatch(()) if silent => W_DISPATCH | FOLDABLE,
             WriteStatus::Dispatch(()) => W_DISPATCH,
             WriteStatus::Buffered(true) => return self.with_budget(W_BUFFERED_TRUE),
-            WriteStatus::Buffered(false) => W_BUFFERED_FALSE,
+            WriteStatus::Buffered(false) => return self.refusals(W_BUFFERED_FALSE),
             WriteStatus::Rejected => W_REJECTED,
         };
         code | self.output_flag()
+    }
+
+    /// `code` | `HAS_OUTPUT`, with `REFUSING` when the core refuses buffered writes (see
+    /// `WritableCore::refuses_buffered_writes`).
+    fn refusals(&self, code: u32) -> u32 {
+        let refusing = if self.core.refuses_buffered_writes() {
+            REFUSING
+        } else {
+            0
+        };
+        code | self.output_flag() | refusing
     }
 
     /// The writes the face handed to the sink on its own in the steady state (see `STEADY`):
@@ -223,7 +239,7 @@ impl WasmCore {
         if self.core.write_returned() {
             self.with_budget(1)
         } else {
-            self.output_flag()
+            self.refusals(0)
         }
     }
 
@@ -288,10 +304,14 @@ impl WasmCore {
     }
 
     /// `cork()`. Returns the units of callback-less writes the face may then accept without a
-    /// call each, until its next call into the core (see `WritableCore::buffered_write_budget`).
+    /// call each, until its next call into the core (see `WritableCore::buffered_write_budget`),
+    /// or -1 when it may accept any, each returning false (see `REFUSING`).
     pub fn cork(&mut self) -> f64 {
         self.core.cork();
-        self.core.buffered_write_budget() as f64
+        match self.core.buffered_write_budget() {
+            0 if self.core.refuses_buffered_writes() => -1.0,
+            budget => budget as f64,
+        }
     }
 
     /// Where the face writes the lengths of the writes it accepts on the cork budget: the
@@ -303,8 +323,8 @@ impl WasmCore {
         self.lease_lens.as_ptr()
     }
 
-    /// The first `count` writes the face accepted on the cork budget (their lengths are in
-    /// `leaseLens`), in order. Returns `HAS_OUTPUT`.
+    /// The first `count` writes the face accepted on its own, on a budget or on refusals (their
+    /// lengths are in `leaseLens`), in order. Returns `HAS_OUTPUT`.
     #[wasm_bindgen(js_name = writeBufferedBatch)]
     pub fn write_buffered_batch(&mut self, count: u32) -> u32 {
         let lens = self

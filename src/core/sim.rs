@@ -139,6 +139,9 @@ pub struct Sim {
     async_done: u64,
     /// The cork budget left, while one is held.
     lease: Option<u64>,
+    /// Beyond that budget, callback-less writes are accepted returning false
+    /// ([`WritableCore::refuses_buffered_writes`]).
+    refusing: bool,
     /// Writes accepted on the cork budget, not yet handed to the core.
     leased: Vec<(u32, u64)>,
 }
@@ -171,6 +174,7 @@ impl Sim {
             async_left: 0,
             async_done: 0,
             lease: None,
+            refusing: false,
             leased: Vec::new(),
         };
         sim.drain();
@@ -211,6 +215,7 @@ impl Sim {
     fn unfold(&mut self) {
         self.report_returned();
         self.lease = None;
+        self.refusing = false;
         if !self.leased.is_empty() {
             self.core
                 .write_buffered_batch(std::mem::take(&mut self.leased));
@@ -260,6 +265,10 @@ impl Sim {
         }
         if let Some(budget) = self.lease {
             let units = if self.core.object_mode() { 1 } else { len };
+            if !with_cb && self.refusing {
+                self.leased.push((id, len));
+                return (id, false);
+            }
             if !with_cb && units <= budget {
                 self.lease = Some(budget - units);
                 self.leased.push((id, len));
@@ -315,11 +324,8 @@ impl Sim {
             WriteStatus::Rejected => false,
         };
         self.drain();
-        if self.fold && ret {
-            let budget = self.core.buffered_write_budget();
-            if budget > 0 {
-                self.lease = Some(budget);
-            }
+        if self.fold {
+            self.hold_lease();
         }
         (id, ret)
     }
@@ -370,9 +376,19 @@ impl Sim {
         self.unfold();
         self.core.cork();
         self.drain();
+        if self.fold {
+            self.hold_lease();
+        }
+    }
+
+    /// Take the budget for buffered writes the core names, or its refusals, as the face does.
+    fn hold_lease(&mut self) {
         let budget = self.core.buffered_write_budget();
-        if self.fold && budget > 0 {
+        if budget > 0 {
             self.lease = Some(budget);
+        } else if self.core.refuses_buffered_writes() {
+            self.lease = Some(0);
+            self.refusing = true;
         }
     }
 

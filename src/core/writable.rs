@@ -1042,21 +1042,38 @@ impl<C, E: StreamError> WritableCore<C, E> {
             .saturating_sub(1)
     }
 
-    /// Callback-less writes the driver accepted within a
-    /// [`buffered_write_budget`](Self::buffered_write_budget), in order: each is
-    /// `write(chunk, len, Callback::None)`. Returns whether every one was
-    /// buffered with `true`, as the budget promised (a driver that kept to it always gets true).
-    pub fn write_buffered_batch(&mut self, writes: impl IntoIterator<Item = (C, u64)>) -> bool {
+    /// While writes are being buffered (see [`buffered_write_budget`](Self::buffered_write_budget)),
+    /// with `length` already at the highWaterMark: every callback-less write would be buffered
+    /// and make `write()` return false, changing nothing but counters (`'drain'` is owed
+    /// already). A driver may then accept any number of them without a call each, returning
+    /// false, and hand them over with [`write_buffered_batch`](Self::write_buffered_batch)
+    /// before any other call into the core.
+    pub fn refuses_buffered_writes(&self) -> bool {
+        let buffering = self.corked > 0 || self.flags & (WRITING | CONSTRUCTED) != CONSTRUCTED;
+        buffering
+            && self.flags & (ENDING | DESTROYED) == 0
+            && self.errored.is_none()
+            && self.has(NEED_DRAIN)
+            && !(self.length < self.opts.high_water_mark || self.length == 0)
+    }
+
+    /// Callback-less writes the driver accepted on its own while writes were being buffered,
+    /// within a [`buffered_write_budget`](Self::buffered_write_budget) or on
+    /// [`refuses_buffered_writes`](Self::refuses_buffered_writes), in order: each is
+    /// `write(chunk, len, Callback::None)`. Returns how many of them returned false (what the
+    /// driver answered, if it kept to the budget and the refusals).
+    pub fn write_buffered_batch(&mut self, writes: impl IntoIterator<Item = (C, u64)>) -> u64 {
         let mut writes = writes.into_iter();
-        let budget = self.buffered_write_budget();
-        if budget > 0 {
-            // Within the budget nothing but counters and the buffer moves: write() of each
-            // would buffer it (corked, or behind the write in flight), add its units, and
-            // return true (length stays below the highWaterMark). Done in one pass while the
-            // running total stays within the budget.
+        let buffering = self.corked > 0 || self.flags & (WRITING | CONSTRUCTED) != CONSTRUCTED;
+        if buffering && self.flags & (ENDING | DESTROYED) == 0 && self.errored.is_none() {
+            // While writes are buffered nothing but counters and the buffer moves: write() of
+            // each would buffer it (corked, or behind the write in flight), add its units, and
+            // return whether `length` is still below the highWaterMark. Done in one pass.
             self.begin();
             let (ord, chain) = (self.next_ord, self.cb_chain);
-            let (mut total, mut accepted) = (0u64, 0u64);
+            let (mut total, mut accepted, mut refused) = (0u64, 0u64, 0u64);
+            let hwm = self.opts.high_water_mark;
+            let mut length = self.length;
             // With a writev sink the buffer only ever leaves whole (one batch), so the run takes
             // one request record; otherwise each write keeps its own, to go to the sink alone.
             let merge = self.opts.has_writev;
@@ -1068,19 +1085,12 @@ impl<C, E: StreamError> WritableCore<C, E> {
             self.buffered_chunks.reserve(room);
             for (chunk, len) in writes.by_ref() {
                 let units = self.size_of(len);
-                if total.saturating_add(units) > budget {
-                    // Over the budget (a driver that kept to it never gets here): this write
-                    // and the rest go through write() itself.
-                    self.push_merged_run(merge, n, total, chain, ord);
-                    self.account_buffered_batch(n, total, accepted);
-                    let first = matches!(
-                        self.write(chunk, len, Callback::None),
-                        WriteStatus::Buffered(true)
-                    );
-                    return first & self.write_buffered_batch(writes);
-                }
-                total += units;
+                total = total.saturating_add(units);
                 accepted = accepted.saturating_add(len);
+                length = length.saturating_add(units);
+                if !(length < hwm || length == 0) {
+                    refused += 1;
+                }
                 n += 1;
                 if !merge {
                     self.buffered.push_back(Request {
@@ -1094,16 +1104,22 @@ impl<C, E: StreamError> WritableCore<C, E> {
             }
             self.push_merged_run(merge, n, total, chain, ord);
             self.account_buffered_batch(n, total, accepted);
-            return true;
+            if refused > 0 {
+                self.flags |= NEED_DRAIN;
+                self.stats.writes_refused_backpressure += refused;
+            }
+            return refused;
         }
-        let mut as_promised = true;
+        let mut refused = 0;
         for (chunk, len) in writes {
-            as_promised &= matches!(
+            if !matches!(
                 self.write(chunk, len, Callback::None),
                 WriteStatus::Buffered(true)
-            );
+            ) {
+                refused += 1;
+            }
         }
-        as_promised
+        refused
     }
 
     /// With `merge` (a writev sink), the one request record of `writes` callback-less writes of
