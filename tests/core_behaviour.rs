@@ -1028,3 +1028,56 @@ fn inside_the_flush_loop_a_completed_write_leaves_nothing_writing_until_its_call
     assert_eq!(c.length(), 0);
     assert_eq!(c.stats().chunks_written, 4);
 }
+
+#[test]
+fn holding_back_a_dispatched_writes_return_changes_nothing_observable() {
+    // A write that goes straight to an asynchronous sink: the JS face answers write() with
+    // what `write_returned` would say (`quiet_write_return`), takes the budget or the
+    // refusals after it, and reports the return with its next call into the core, before the
+    // writes it accepted meanwhile. Below and past the highWaterMark, with callbacks, an empty
+    // chunk, end() and destroy(): the same log, return values, state and counters either way.
+    for (hwm, destroy_at) in [(40, None), (10, None), (40, Some(2)), (0, None)] {
+        let run = |fold: bool| {
+            let opts = Options {
+                high_water_mark: hwm,
+                ..Options::new(false)
+            };
+            let mut s = if fold {
+                Sim::new_folding(opts, SinkMode::Async)
+            } else {
+                Sim::new(opts, SinkMode::Async)
+            };
+            let mut rets = Vec::new();
+            let mut mids = Vec::new();
+            for round in 0..5 {
+                for (i, len) in [12u64, 0, 30, 5].into_iter().enumerate() {
+                    rets.push(s.write_with(len, (round + i) % 3 == 0, false).1);
+                }
+                if destroy_at == Some(round) {
+                    s.destroy(None);
+                }
+                while s.complete() {}
+                mids.push((
+                    s.state().length(),
+                    s.state().need_drain(),
+                    s.state().stats().clone(),
+                ));
+                s.run_ticks();
+            }
+            s.end(None);
+            s.settle();
+            (
+                rets,
+                mids,
+                s.log.clone(),
+                s.state().stats().clone(),
+                s.state().finished(),
+            )
+        };
+        assert_eq!(
+            run(true),
+            run(false),
+            "hwm {hwm}, destroy_at {destroy_at:?}"
+        );
+    }
+}

@@ -65,6 +65,13 @@ export const O_WRITE_QUIET = O_WRITE | QUIET;
 // Flags of writeDone() / writeFailed().
 export const WD_POLL = 1;
 export const WD_RETURNED = 2;
+export const WD_RETURNED_W = 4;
+// Flags of a W_DISPATCH result: the sink call's return may be held back (QUIET_RET); write()
+// then returns true (QUIET_TRUE, the budget at BUDGET_SHIFT) or false (QUIET_REFUSING: with
+// refusals).
+export const QUIET_RET = 32;
+export const QUIET_TRUE = 64;
+export const QUIET_REFUSING = 128;
 
 // state bits.
 export const S_WRITABLE = 1;

@@ -136,6 +136,9 @@ const SYNC_ERR = 3;
 /** A polled write's sink call returned without completing it, and the core said (QUIET) that
  * reporting so would be silent. */
 const RETURNED = 4;
+/** The same for a write the core dispatched from write() (QUIET_RET): write() has answered with
+ * what writeReturned() would have said. */
+const RETURNED_W = 5;
 
 /** stream[kLease] when the face holds no budget for buffered writes (see `cork()`). */
 const NO_LEASE = -1;
@@ -158,9 +161,11 @@ function coreOf(stream) {
   stream[kUses]++;
   if (stream[kBufRun] !== 0) flushBufferedRun(stream);
   if (stream[kSteady]) flushRun(stream);
-  if (stream[kLease] !== NO_LEASE) endLease(stream);
+  // A held-back return comes before the writes accepted on the budget it gave (the other held
+  // completions never coexist with a budget).
   const pending = stream[kPending];
   if (pending !== 0) reportPending(stream, core, pending);
+  if (stream[kLease] !== NO_LEASE) endLease(stream);
   const later = stream[kReserveLater];
   if (later !== 0) {
     stream[kReserveLater] = 0;
@@ -228,14 +233,16 @@ function reportPending(stream, core, pending) {
   } else if (pending === RETURNED) {
     stream[kAsyncLeft] = 0;
     core.dispatchReturnedQuietly();
+  } else if (pending === RETURNED_W) {
+    core.writeReturned();
   } else if (pending === SYNC_OK) {
     completedInCall = true;
-    core.writeDone(0);
+    core.writeDone(0, 0);
     completionHook(stream, undefined);
   } else {
     const err = stream[kSyncErr];
     stream[kSyncErr] = undefined;
-    core.writeFailed(err, 0);
+    core.writeFailed(err, 0, 0);
     completionHook(stream, err);
   }
 }
@@ -366,16 +373,25 @@ export class Writable extends EventEmitter {
       // back, this write's return, goes with the completion instead (WD_RETURNED).
       let flags = this[kPolling] ? 0 : C.WD_POLL;
       let core;
-      if (this[kPending] === RETURNED && this[kReserveLater] === 0 && this[kBufRun] === 0) {
-        // Nothing else is held back with it: any use of the core reports everything held.
+      const pending = this[kPending];
+      let batch = 0;
+      if ((pending === 0 || pending === RETURNED || pending === RETURNED_W) && this[kReserveLater] === 0 && this[kBufRun] === 0 && !this[kSteady]) {
+        // What is held back goes with the completion, in order: a return, then the writes
+        // accepted on the budget (nothing else is held back).
         this[kPending] = 0;
         this[kUses]++;
         core = this[kCore];
-        flags |= C.WD_RETURNED;
+        if (pending === RETURNED) flags |= C.WD_RETURNED;
+        else if (pending === RETURNED_W) flags |= C.WD_RETURNED_W;
+        if (this[kLease] !== NO_LEASE) {
+          batch = this[kLeaseCount];
+          this[kLease] = NO_LEASE;
+          this[kLeaseCount] = 0;
+        }
       } else {
         core = coreOf(this);
       }
-      runLoop(this, err ? core.writeFailed(err, flags) : core.writeDone(flags));
+      runLoop(this, err ? core.writeFailed(err, flags, batch) : core.writeDone(flags, batch));
       completionHook(this, err);
     };
     this[kCompletionHook] = null;
@@ -661,7 +677,6 @@ function leaseLensView(stream, n) {
 function coreWrite(stream, len, cb, reserved) {
   if (stream[kBufRun] !== 0) flushBufferedRun(stream);
   if (stream[kSteady]) flushRun(stream);
-  if (stream[kLease] !== NO_LEASE) endLease(stream);
   let flags = reserved;
   const pending = stream[kPending];
   if (pending !== 0) {
@@ -672,6 +687,7 @@ function coreWrite(stream, len, cb, reserved) {
       reportPending(stream, stream[kCore], pending);
     }
   }
+  if (stream[kLease] !== NO_LEASE) endLease(stream);
   const later = stream[kReserveLater];
   if (later !== 0) {
     stream[kReserveLater] = 0;
@@ -726,7 +742,10 @@ function callSink(stream, chunk, encoding, sink) {
  * `uses`: stream[kUses] when the call began.
  */
 function sinkCallReturned(stream, r, uses) {
-  if (stream[kPending] !== SYNC_OK) return afterDispatch(stream, coreOf(stream).writeReturned());
+  if (stream[kPending] !== SYNC_OK) {
+    if ((r & C.QUIET_RET) !== 0 && stream[kPending] === 0 && stream[kUses] === uses) return quietReturn(stream, r);
+    return afterDispatch(stream, coreOf(stream).writeReturned());
+  }
   stream[kPending] = 0;
   completedInCall = true;
   if ((r & FOLDABLE) === 0 || stream[kUses] !== uses) {
@@ -738,6 +757,27 @@ function sinkCallReturned(stream, r, uses) {
   stream[kPending] = FOLDED;
   stream[kSteady] = (r & STEADY) !== 0;
   return true;
+}
+
+/**
+ * write()'s end for a dispatched write whose sink call returned without completing it, with
+ * nothing else using the core meanwhile: on the core's word (QUIET_RET) the face answers with
+ * what writeReturned() would, takes the budget or refusals after it, and holds the report back.
+ */
+function quietReturn(stream, r) {
+  stream[kPending] = RETURNED_W;
+  if ((r & C.QUIET_TRUE) !== 0) {
+    if (r >= BUDGET_UNIT) {
+      stream[kLease] = r >>> C.BUDGET_SHIFT;
+      stream[kLeaseReturn] = true;
+    }
+    return true;
+  }
+  if ((r & C.QUIET_REFUSING) !== 0) {
+    stream[kLease] = Infinity;
+    stream[kLeaseReturn] = false;
+  }
+  return false;
 }
 
 /**

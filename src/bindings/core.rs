@@ -72,6 +72,17 @@ const OP_MASK: u32 = 15;
 /// poll loop already); and first report a sink call's return held back on `QUIET`.
 const WD_POLL: u32 = 1;
 const WD_RETURNED: u32 = 2;
+/// A flag of `writeDone()` / `writeFailed()`: first report the return of a dispatched write's
+/// sink call held back on `QUIET_RET` (`writeReturned()`, its answer already known).
+const WD_RETURNED_W: u32 = 4;
+/// Flags of a `W_DISPATCH` result (`WritableCore::quiet_write_return`): should the sink call
+/// return without completing the write, with nothing else using the core meanwhile,
+/// `writeReturned()` would have no output and answer true (`QUIET_TRUE`, with the budget at
+/// `BUDGET_SHIFT`) or false (with refusals when `QUIET_REFUSING`). The face may then answer
+/// `write()` at once and report the return with its next call into the core.
+const QUIET_RET: u32 = 32;
+const QUIET_TRUE: u32 = 64;
+const QUIET_REFUSING: u32 = 128;
 
 // `poll()` opcodes.
 const O_NONE: u32 = 0;
@@ -195,15 +206,29 @@ impl WasmCore {
         };
         let code = match status {
             WriteStatus::Dispatch(()) if silent && self.core.in_steady_fold() => {
-                W_DISPATCH | FOLDABLE | STEADY
+                W_DISPATCH | FOLDABLE | STEADY | self.quiet_write_return()
             }
-            WriteStatus::Dispatch(()) if silent => W_DISPATCH | FOLDABLE,
-            WriteStatus::Dispatch(()) => W_DISPATCH,
+            WriteStatus::Dispatch(()) if silent => {
+                W_DISPATCH | FOLDABLE | self.quiet_write_return()
+            }
+            WriteStatus::Dispatch(()) => W_DISPATCH | self.quiet_write_return(),
             WriteStatus::Buffered(true) => return self.with_budget(W_BUFFERED_TRUE),
             WriteStatus::Buffered(false) => return self.refusals(W_BUFFERED_FALSE),
             WriteStatus::Rejected => W_REJECTED,
         };
         code | self.output_flag()
+    }
+
+    /// The `QUIET_RET` bits of a dispatch (see `WritableCore::quiet_write_return`).
+    fn quiet_write_return(&self) -> u32 {
+        match self.core.quiet_write_return() {
+            Some((true, budget, _)) => {
+                QUIET_RET | QUIET_TRUE | (budget.min(BUDGET_MAX) as u32) << BUDGET_SHIFT
+            }
+            Some((false, _, true)) => QUIET_RET | QUIET_REFUSING,
+            Some((false, _, false)) => QUIET_RET,
+            None => 0,
+        }
     }
 
     /// `code` | `HAS_OUTPUT`, with `REFUSING` when the core refuses buffered writes (see
@@ -364,12 +389,13 @@ impl WasmCore {
 
     /// The sink completed the in-flight write/writev successfully. (Success and failure are
     /// separate calls so the common case passes no JS value at all.)
-    /// `flags`: `WD_RETURNED` first reports a sink call's return held back on `QUIET`; with
-    /// `WD_POLL` (the face is not in its poll loop) returns the first output's opcode, else
-    /// `O_NONE`, as does every input below that takes `poll`.
+    /// `flags`: `WD_RETURNED` / `WD_RETURNED_W` first report a sink call's return held back on
+    /// `QUIET` / `QUIET_RET`, then `batch` writes accepted on the budget after it (as
+    /// `writeBufferedBatch(batch)`); with `WD_POLL` (the face is not in its poll loop) returns
+    /// the first output's opcode, else `O_NONE`, as does every input below that takes `poll`.
     #[wasm_bindgen(js_name = writeDone)]
-    pub fn write_done(&mut self, flags: u32) -> u32 {
-        self.returned_first(flags);
+    pub fn write_done(&mut self, flags: u32, batch: u32) -> u32 {
+        self.held_first(flags, batch);
         self.core.handle_write_done(Ok(()));
         self.poll_if(flags & WD_POLL != 0)
     }
@@ -377,15 +403,22 @@ impl WasmCore {
     /// The sink failed the in-flight write/writev with `err` (the face has checked it is
     /// truthy); `flags` as for `writeDone`.
     #[wasm_bindgen(js_name = writeFailed)]
-    pub fn write_failed(&mut self, err: JsValue, flags: u32) -> u32 {
-        self.returned_first(flags);
+    pub fn write_failed(&mut self, err: JsValue, flags: u32, batch: u32) -> u32 {
+        self.held_first(flags, batch);
         self.core.handle_write_done(Err(JsStreamError(err)));
         self.poll_if(flags & WD_POLL != 0)
     }
 
-    fn returned_first(&mut self, flags: u32) {
+    /// What the face held back, in order: a sink call's return (`flags`), then the first
+    /// `batch` writes it accepted on its own after it (`writeBufferedBatch`).
+    fn held_first(&mut self, flags: u32, batch: u32) {
         if flags & WD_RETURNED != 0 {
             self.core.dispatch_returned_quietly();
+        } else if flags & WD_RETURNED_W != 0 {
+            self.core.write_returned();
+        }
+        if batch > 0 {
+            self.write_buffered_batch(batch);
         }
     }
 

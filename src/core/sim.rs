@@ -132,6 +132,9 @@ pub struct Sim {
     /// The return of a polled write's sink call, held back on the core's word
     /// ([`WritableCore::quiet_return`]) until the next use of the core.
     returned: bool,
+    /// The return of a dispatched write's sink call, held back on the core's word
+    /// ([`WritableCore::quiet_write_return`]) until the next use of the core.
+    returned_w: bool,
     /// While `returned`: completions the face may still handle itself, each handing the next
     /// buffered write to the sink ([`WritableCore::async_handouts`]), and those it handled,
     /// which the core hears of later ([`WritableCore::async_run`]).
@@ -171,6 +174,7 @@ impl Sim {
             steady: false,
             run: None,
             returned: false,
+            returned_w: false,
             async_left: 0,
             async_done: 0,
             lease: None,
@@ -192,8 +196,11 @@ impl Sim {
     /// copy, so reading does not change what the next write does). Read state through this when
     /// folding.
     pub fn state(&self) -> Cow<'_, WritableCore<u32, SimError>> {
-        if self.folded || self.returned || !self.leased.is_empty() {
+        if self.folded || self.returned || self.returned_w || !self.leased.is_empty() {
             let mut core = self.core.clone();
+            if self.returned_w {
+                core.write_returned();
+            }
             if self.returned {
                 core.async_run(self.async_done);
                 core.dispatch_returned_quietly();
@@ -229,6 +236,9 @@ impl Sim {
 
     /// Tell the core of a held-back return, and of the asynchronous run before it.
     fn report_returned(&mut self) {
+        if std::mem::take(&mut self.returned_w) {
+            self.core.write_returned();
+        }
         if std::mem::take(&mut self.returned) {
             self.core.async_run(std::mem::take(&mut self.async_done));
             self.async_left = 0;
@@ -317,7 +327,25 @@ impl Sim {
                 self.core.write_returned()
             }
             WriteStatus::Dispatch(chunk) => {
+                let quiet = if self.fold && self.mode == SinkMode::Async && self.fail_next.is_none()
+                {
+                    self.core.quiet_write_return()
+                } else {
+                    None
+                };
                 self.sink_write(Output::Write(chunk));
+                if let Some((ret, budget, refusing)) = quiet {
+                    // The sink returns without completing: the face holds the return back and
+                    // takes the budget (or the refusals) the core named for after it.
+                    self.returned_w = true;
+                    if budget > 0 {
+                        self.lease = Some(budget);
+                    } else if refusing {
+                        self.lease = Some(0);
+                        self.refusing = true;
+                    }
+                    return (id, ret);
+                }
                 self.core.write_returned()
             }
             WriteStatus::Buffered(ret) => ret,

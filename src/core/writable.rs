@@ -744,6 +744,38 @@ impl<C, E: StreamError> WritableCore<C, E> {
         self.write_result()
     }
 
+    /// Right after `write()` answered [`WriteStatus::Dispatch`] (the driver is about to call the
+    /// sink): should that call return without completing the write, with nothing else reaching
+    /// the core meanwhile, what [`write_returned`](Self::write_returned) would then answer, and
+    /// the [`buffered_write_budget`](Self::buffered_write_budget) and
+    /// [`refuses_buffered_writes`](Self::refuses_buffered_writes) after it: `(returns, budget,
+    /// refusing)`. `None` when outputs are waiting (the driver must poll then anyway).
+    ///
+    /// `write_returned` itself has no output, so a driver may hold it back, answer `write()`
+    /// with `returns` and take the budget or the refusals at once, and report the return with
+    /// its next call into the core, before the writes it then accepted on its own.
+    pub fn quiet_write_return(&self) -> Option<(bool, u64, bool)> {
+        if self.flags & (WRITING | SYNC | EXPECT_WRITE_CB) != WRITING | SYNC | EXPECT_WRITE_CB
+            || self.has_output()
+        {
+            return None;
+        }
+        let below = self.length < self.opts.high_water_mark || self.length == 0;
+        let live = !self.has(DESTROYED) && self.errored.is_none();
+        let returns = below && live;
+        // With the write in flight, writes are buffered; a false return owes 'drain'.
+        let refusing = !below && live && !self.has(ENDING);
+        Some((
+            returns,
+            if returns {
+                self.buffered_write_budget()
+            } else {
+                0
+            },
+            refusing,
+        ))
+    }
+
     /// Whether the write just dispatched ([`WriteStatus::Dispatch`]) would, on a successful
     /// synchronous completion, produce no output at all and make `write()` return true: no
     /// callback, nothing buffered, no tick (one already pending, or no drain owed and not
