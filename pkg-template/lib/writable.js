@@ -179,13 +179,21 @@ function coreOf(stream) {
  * and give the budget up: every use of the core ends it.
  */
 function endLease(stream) {
+  const n = takeLease(stream);
+  // Writes on the budget are buffered and have no output: nothing for the poll loop.
+  if (n !== 0) stream[kCore].writeBufferedBatch(n);
+}
+
+/**
+ * Give the budget up and return how many writes were accepted on it, for a call into the core
+ * that takes them first (a `batch` argument); 0 when there is no budget.
+ */
+function takeLease(stream) {
+  if (stream[kLease] === NO_LEASE) return 0;
   stream[kLease] = NO_LEASE;
   const n = stream[kLeaseCount];
-  if (n !== 0) {
-    stream[kLeaseCount] = 0;
-    // Writes within the budget are buffered and return true: nothing for the poll loop.
-    stream[kCore].writeBufferedBatch(n);
-  }
+  stream[kLeaseCount] = 0;
+  return n;
 }
 
 /**
@@ -209,7 +217,7 @@ function flushRun(stream) {
     // PREVIOUS_DONE reports the folded write's completion; this write's own, if it had one in
     // its call so far, becomes the held-back one.
     stream[kRunLen] = -1;
-    stream[kRunR] = core.write(len, PREVIOUS_DONE);
+    stream[kRunR] = core.write(len, PREVIOUS_DONE, 0);
     stream[kPending] = stream[kRunDone];
     stream[kRunDone] = 0;
   }
@@ -466,7 +474,14 @@ export class Writable extends EventEmitter {
   }
 
   uncork() {
-    if ((coreOf(this).uncork() & C.HAS_OUTPUT) !== 0) drive(this);
+    // coreOf without its end of the budget: the budget's writes go with uncork() (first), and
+    // the first output comes back with it.
+    const batch = this[kReserveLater] === 0 ? takeLease(this) : 0;
+    const core = coreOf(this);
+    const polling = this[kPolling];
+    const r = core.uncork(batch, !polling);
+    if (polling) return;
+    runLoop(this, r);
   }
 
   setDefaultEncoding(encoding) {
@@ -687,7 +702,8 @@ function coreWrite(stream, len, cb, reserved) {
       reportPending(stream, stream[kCore], pending);
     }
   }
-  if (stream[kLease] !== NO_LEASE) endLease(stream);
+  // The writes accepted on the budget go with this write (the core takes them first).
+  let batch = takeLease(stream);
   const later = stream[kReserveLater];
   if (later !== 0) {
     stream[kReserveLater] = 0;
@@ -699,6 +715,10 @@ function coreWrite(stream, len, cb, reserved) {
         flags &= ~PREVIOUS_DONE;
         stream[kCore].flush(); // the core heard of the completion before the reservation
       }
+      if (batch !== 0) {
+        stream[kCore].writeBufferedBatch(batch);
+        batch = 0;
+      }
       stream[kCore].reserve(later);
     }
   }
@@ -707,7 +727,7 @@ function coreWrite(stream, len, cb, reserved) {
     flags |= cb === stream[kLastCb] ? 2 : 1;
     stream[kLastCb] = cb;
   }
-  return stream[kCore].write(len, flags);
+  return stream[kCore].write(len, flags, batch);
 }
 
 /**

@@ -179,10 +179,14 @@ impl WasmCore {
         }
     }
 
-    /// `write()` of a chunk of `len` units; `cb`: 0 none, 1 new callback, 2 same as last, plus
-    /// `RESERVED` (4) when the units were reserved by `reserve()`. Returns `W_*` | `HAS_OUTPUT`,
-    /// and for `W_BUFFERED_TRUE` the buffered-write budget.
-    pub fn write(&mut self, len: f64, cb: u32) -> u32 {
+    /// `write()` of a chunk of `len` units, after the first `batch` writes the face accepted on
+    /// its own (as `writeBufferedBatch(batch)`); `cb`: 0 none, 1 new callback, 2 same as last,
+    /// plus `RESERVED` (4) when the units were reserved by `reserve()`. Returns `W_*` |
+    /// `HAS_OUTPUT`, and for `W_BUFFERED_TRUE` the buffered-write budget.
+    pub fn write(&mut self, len: f64, cb: u32, batch: u32) -> u32 {
+        if batch > 0 {
+            self.write_buffered_batch(batch);
+        }
         let previous_done = cb & PREVIOUS_DONE != 0;
         let reserved = cb & RESERVED != 0;
         let cb = match cb & 3 {
@@ -361,10 +365,19 @@ impl WasmCore {
         self.output_flag()
     }
 
-    /// `uncork()`; returns `HAS_OUTPUT` when the face must poll.
-    pub fn uncork(&mut self) -> u32 {
+    /// `uncork()`, after the first `batch` writes the face accepted on its own (as
+    /// `writeBufferedBatch(batch)`). With `poll` (the face is not in its poll loop) returns the
+    /// first output's opcode, else `HAS_OUTPUT` when outputs wait.
+    pub fn uncork(&mut self, batch: u32, poll: bool) -> u32 {
+        if batch > 0 {
+            self.write_buffered_batch(batch);
+        }
         self.core.uncork();
-        self.output_flag()
+        if poll {
+            self.poll()
+        } else {
+            self.output_flag()
+        }
     }
 
     /// `end()`: returns the callback slot (0 none, 2 one-off, 3 end list) | `HAS_OUTPUT`.
