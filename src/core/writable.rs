@@ -1094,47 +1094,47 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// [`refuses_buffered_writes`](Self::refuses_buffered_writes), in order: each is
     /// `write(chunk, len, Callback::None)`. Returns how many of them returned false (what the
     /// driver answered, if it kept to the budget and the refusals).
-    pub fn write_buffered_batch(&mut self, writes: impl IntoIterator<Item = (C, u64)>) -> u64 {
-        let mut writes = writes.into_iter();
+    pub fn write_buffered_batch<I>(&mut self, writes: I) -> u64
+    where
+        I: IntoIterator<Item = (C, u64)>,
+        I::IntoIter: Clone,
+    {
+        let writes = writes.into_iter();
         let buffering = self.corked > 0 || self.flags & (WRITING | CONSTRUCTED) != CONSTRUCTED;
         if buffering && self.flags & (ENDING | DESTROYED) == 0 && self.errored.is_none() {
             // While writes are buffered nothing but counters and the buffer moves: write() of
             // each would buffer it (corked, or behind the write in flight), add its units, and
-            // return whether `length` is still below the highWaterMark. Done in one pass.
+            // return whether `length` is still below the highWaterMark. The counters in one
+            // pass over the lengths, then the buffer takes the writes in bulk.
             self.begin();
             let (ord, chain) = (self.next_ord, self.cb_chain);
-            let (mut total, mut accepted, mut refused) = (0u64, 0u64, 0u64);
+            let (mut total, mut accepted, mut refused, mut n) = (0u64, 0u64, 0u64, 0u64);
             let hwm = self.opts.high_water_mark;
+            let object_mode = self.opts.object_mode;
             let mut length = self.length;
-            // With a writev sink the buffer only ever leaves whole (one batch), so the run takes
-            // one request record; otherwise each write keeps its own, to go to the sink alone.
-            let merge = self.opts.has_writev;
-            let mut n = 0u64;
-            let room = writes.size_hint().0;
-            if !merge {
-                self.buffered.reserve(room);
-            }
-            self.buffered_chunks.reserve(room);
-            for (chunk, len) in writes.by_ref() {
-                let units = self.size_of(len);
+            for (_, len) in writes.clone() {
+                let units = if object_mode { 1 } else { len };
                 total = total.saturating_add(units);
                 accepted = accepted.saturating_add(len);
                 length = length.saturating_add(units);
-                if !(length < hwm || length == 0) {
-                    refused += 1;
-                }
+                refused += u64::from(!(length < hwm || length == 0));
                 n += 1;
-                if !merge {
-                    self.buffered.push_back(Request {
-                        len: units,
-                        cb: Callback::None,
-                        chain,
-                        ord,
-                    });
-                }
-                self.buffered_chunks.push_back(chunk);
             }
-            self.push_merged_run(merge, n, total, chain, ord);
+            // With a writev sink the buffer only ever leaves whole (one batch), so the run takes
+            // one request record; otherwise each write keeps its own, to go to the sink alone.
+            let merge = self.opts.has_writev;
+            if merge {
+                self.push_merged_run(merge, n, total, chain, ord);
+            } else {
+                let record = |(_, len): (C, u64)| Request {
+                    len: if object_mode { 1 } else { len },
+                    cb: Callback::None,
+                    chain,
+                    ord,
+                };
+                self.buffered.extend(writes.clone().map(record));
+            }
+            self.buffered_chunks.extend(writes.map(|(chunk, _)| chunk));
             self.account_buffered_batch(n, total, accepted);
             if refused > 0 {
                 self.flags |= NEED_DRAIN;
