@@ -806,16 +806,15 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// call of the write it completes, would do nothing but move counters and hand the next
     /// buffered write out, which the driver then calls the sink with. Each is Node's
     /// `onwrite` in its `clearBuffer` loop for a callback-less write: no tick (none owed, or one
-    /// already pending), no `'drain'` (the buffer is not empty yet), no finish (the next write is
-    /// in flight by then).
+    /// already pending), no `'drain'` and no finish (the next write is still buffered).
     ///
     /// A driver may then call the sink with the next buffered writes itself, and report the
     /// completions together with [`sync_run`](Self::sync_run) before any other use of the core.
     /// It costs a walk over the run, so a driver asks only once a write has completed inside
     /// its call (the sink is likely to do so again).
     pub fn buffered_run(&self) -> u64 {
-        const MASK: u32 =
-            WRITING | SYNC | EXPECT_WRITE_CB | FROM_BUFFER | CONSTRUCTED | ENDING | DESTROYED;
+        // Ending is no matter: a completion's finishMaybe finds the next write still buffered.
+        const MASK: u32 = WRITING | SYNC | EXPECT_WRITE_CB | FROM_BUFFER | CONSTRUCTED | DESTROYED;
         const IN_CALL: u32 = WRITING | SYNC | EXPECT_WRITE_CB | FROM_BUFFER | CONSTRUCTED;
         if self.flags & MASK != IN_CALL
             || self.write_cbs != 0
@@ -886,7 +885,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// [`async_run`](Self::async_run) before any other use of the core: an asynchronous
     /// sink then costs no call into the core a write.
     pub fn async_handouts(&self) -> u64 {
-        const MASK: u32 = WRITING | SYNC | EXPECT_WRITE_CB | CONSTRUCTED | ENDING | DESTROYED;
+        // Ending is no matter: each afterWrite's finishMaybe finds the next write in flight.
+        const MASK: u32 = WRITING | SYNC | EXPECT_WRITE_CB | CONSTRUCTED | DESTROYED;
         const IN_CALL: u32 = WRITING | SYNC | EXPECT_WRITE_CB | CONSTRUCTED;
         if self.flags & MASK != IN_CALL
             || self.write_cbs != 0
