@@ -28,6 +28,7 @@ export const REFUSING = 32;
 // write()'s cb argument flags: the units were reserved; the previous (folded) write completed.
 export const RESERVED = 4;
 export const PREVIOUS_DONE = 8;
+export const RETURNED_FIRST = 16;
 
 // end() callback slots (bits 3-4 of its result).
 export const SLOT_ONE_OFF = 2;

@@ -234,6 +234,35 @@ function flushBufferedRun(stream) {
   else stream[kCore].syncRun(count);
 }
 
+/** The budget's writes that `takeHeld` took (a second return value, without an allocation). */
+let heldBatch = 0;
+
+/**
+ * For a call into the core that reports what the face holds back first (a `flags`, `batch`
+ * pair): when all it holds is a sink call's return (RETURNED, RETURNED_W) and the writes
+ * accepted on the budget after it, take them and return their WD_* flag (0 for no return),
+ * with the budget's writes in `heldBatch`, and count the use. -1 when anything else is held:
+ * coreOf() must report it.
+ */
+function takeHeld(stream) {
+  const pending = stream[kPending];
+  if ((pending !== 0 && pending !== RETURNED && pending !== RETURNED_W) || stream[kReserveLater] !== 0 || stream[kBufRun] !== 0 || stream[kSteady]) {
+    return -1;
+  }
+  stream[kPending] = 0;
+  stream[kUses]++;
+  heldBatch = takeLease(stream);
+  if (pending === RETURNED) return C.WD_RETURNED;
+  return pending === RETURNED_W ? C.WD_RETURNED_W : 0;
+}
+
+/** The poll loop's next output, with what is held back reported in the same call. */
+function pollCore(stream) {
+  const held = takeHeld(stream);
+  if (held < 0) return coreOf(stream).poll();
+  return held === 0 && heldBatch === 0 ? stream[kCore].poll() : stream[kCore].pollHeld(held, heldBatch);
+}
+
 function reportPending(stream, core, pending) {
   stream[kPending] = 0;
   if (pending === FOLDED) {
@@ -381,21 +410,13 @@ export class Writable extends EventEmitter {
       // back, this write's return, goes with the completion instead (WD_RETURNED).
       let flags = this[kPolling] ? 0 : C.WD_POLL;
       let core;
-      const pending = this[kPending];
       let batch = 0;
-      if ((pending === 0 || pending === RETURNED || pending === RETURNED_W) && this[kReserveLater] === 0 && this[kBufRun] === 0 && !this[kSteady]) {
-        // What is held back goes with the completion, in order: a return, then the writes
-        // accepted on the budget (nothing else is held back).
-        this[kPending] = 0;
-        this[kUses]++;
+      const held = takeHeld(this);
+      if (held >= 0) {
+        // What is held back goes with the completion (see takeHeld).
         core = this[kCore];
-        if (pending === RETURNED) flags |= C.WD_RETURNED;
-        else if (pending === RETURNED_W) flags |= C.WD_RETURNED_W;
-        if (this[kLease] !== NO_LEASE) {
-          batch = this[kLeaseCount];
-          this[kLease] = NO_LEASE;
-          this[kLeaseCount] = 0;
-        }
+        flags |= held;
+        batch = heldBatch;
       } else {
         core = coreOf(this);
       }
@@ -698,6 +719,9 @@ function coreWrite(stream, len, cb, reserved) {
     if (pending === FOLDED) {
       stream[kPending] = 0;
       flags |= PREVIOUS_DONE;
+    } else if (pending === RETURNED_W) {
+      stream[kPending] = 0;
+      flags |= C.RETURNED_FIRST;
     } else {
       reportPending(stream, stream[kCore], pending);
     }
@@ -714,6 +738,10 @@ function coreWrite(stream, len, cb, reserved) {
       if ((flags & PREVIOUS_DONE) !== 0) {
         flags &= ~PREVIOUS_DONE;
         stream[kCore].flush(); // the core heard of the completion before the reservation
+      }
+      if ((flags & C.RETURNED_FIRST) !== 0) {
+        flags &= ~C.RETURNED_FIRST;
+        stream[kCore].writeReturned();
       }
       if (batch !== 0) {
         stream[kCore].writeBufferedBatch(batch);
@@ -763,7 +791,10 @@ function callSink(stream, chunk, encoding, sink) {
  */
 function sinkCallReturned(stream, r, uses) {
   if (stream[kPending] !== SYNC_OK) {
-    if ((r & C.QUIET_RET) !== 0 && stream[kPending] === 0 && stream[kUses] === uses) return quietReturn(stream, r);
+    // Outputs waiting are no matter inside the poll loop, which takes them next.
+    if ((r & C.QUIET_RET) !== 0 && stream[kPending] === 0 && stream[kUses] === uses && ((r & C.HAS_OUTPUT) === 0 || stream[kPolling])) {
+      return quietReturn(stream, r);
+    }
     return afterDispatch(stream, coreOf(stream).writeReturned());
   }
   stream[kPending] = 0;
@@ -1062,7 +1093,7 @@ function runLoop(stream, op) {
         default:
           return;
       }
-      op = coreOf(stream).poll();
+      op = pollCore(stream);
     }
   } finally {
     stream[kPolling] = false;

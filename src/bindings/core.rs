@@ -35,6 +35,9 @@ const FOLDABLE: u32 = 8;
 /// A flag of `write()`'s `cb` argument: the previous (foldable) write completed inside its sink
 /// call; report that first.
 const PREVIOUS_DONE: u32 = 8;
+/// A flag of `write()`'s `cb` argument: first report the return of a dispatched write's sink
+/// call held back on `QUIET_RET` (before the `batch`).
+const RETURNED_FIRST: u32 = 16;
 /// A flag of `write()`'s result (with `FOLDABLE`): the folded completion leaves the stream in
 /// its steady state (`WritableCore::in_steady_fold`), so the face may hand the next
 /// callback-less writes to the sink on its own and report them later with `foldRun`.
@@ -179,11 +182,15 @@ impl WasmCore {
         }
     }
 
-    /// `write()` of a chunk of `len` units, after the first `batch` writes the face accepted on
-    /// its own (as `writeBufferedBatch(batch)`); `cb`: 0 none, 1 new callback, 2 same as last,
-    /// plus `RESERVED` (4) when the units were reserved by `reserve()`. Returns `W_*` |
+    /// `write()` of a chunk of `len` units, after a held-back return (`RETURNED_FIRST`) and the
+    /// first `batch` writes the face accepted on its own (as `writeBufferedBatch(batch)`); `cb`:
+    /// 0 none, 1 new callback, 2 same as last, plus `RESERVED` (4) when the units were reserved
+    /// by `reserve()`. Returns `W_*` |
     /// `HAS_OUTPUT`, and for `W_BUFFERED_TRUE` the buffered-write budget.
     pub fn write(&mut self, len: f64, cb: u32, batch: u32) -> u32 {
+        if cb & RETURNED_FIRST != 0 {
+            self.core.write_returned();
+        }
         if batch > 0 {
             self.write_buffered_batch(batch);
         }
@@ -483,6 +490,14 @@ impl WasmCore {
         } else {
             O_NONE
         }
+    }
+
+    /// `poll()` after what the face held back, in order (`flags` and `batch` as for
+    /// `writeDone`).
+    #[wasm_bindgen(js_name = pollHeld)]
+    pub fn poll_held(&mut self, flags: u32, batch: u32) -> u32 {
+        self.held_first(flags, batch);
+        self.poll()
     }
 
     /// The next output's opcode (`O_*`); payloads via `count` and `takeError()`.

@@ -327,7 +327,10 @@ impl Sim {
                 self.core.write_returned()
             }
             WriteStatus::Dispatch(chunk) => {
-                let quiet = if self.fold && self.mode == SinkMode::Async && self.fail_next.is_none()
+                let quiet = if self.fold
+                    && self.mode == SinkMode::Async
+                    && self.fail_next.is_none()
+                    && !self.core.has_output()
                 {
                     self.core.quiet_write_return()
                 } else {

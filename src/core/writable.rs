@@ -749,15 +749,14 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// the core meanwhile, what [`write_returned`](Self::write_returned) would then answer, and
     /// the [`buffered_write_budget`](Self::buffered_write_budget) and
     /// [`refuses_buffered_writes`](Self::refuses_buffered_writes) after it: `(returns, budget,
-    /// refusing)`. `None` when outputs are waiting (the driver must poll then anyway).
+    /// refusing)`. `None` when no write is in its sink call.
     ///
     /// `write_returned` itself has no output, so a driver may hold it back, answer `write()`
     /// with `returns` and take the budget or the refusals at once, and report the return with
-    /// its next call into the core, before the writes it then accepted on its own.
+    /// its next call into the core, before the writes it then accepted on its own. (Outputs
+    /// already waiting are another matter: a driver outside its poll loop must poll for them.)
     pub fn quiet_write_return(&self) -> Option<(bool, u64, bool)> {
-        if self.flags & (WRITING | SYNC | EXPECT_WRITE_CB) != WRITING | SYNC | EXPECT_WRITE_CB
-            || self.has_output()
-        {
+        if self.flags & (WRITING | SYNC | EXPECT_WRITE_CB) != WRITING | SYNC | EXPECT_WRITE_CB {
             return None;
         }
         let below = self.length < self.opts.high_water_mark || self.length == 0;
