@@ -11,7 +11,12 @@
 // loop, which handles them next (before what the interrupted operation had left). To save calls
 // into the core, the inputs that end a sink call or report a completion outside the loop return
 // the next output themselves, and a completion inside a sink call the face is making is held
-// back (kPending) and reported with the call that says the sink call returned.
+// back (kPending) and reported with the call that says the sink call returned. More is held
+// back where the core says in advance what reporting it would change (nothing but counters):
+// folded completions and steady-state runs, writes on a budget or refusals, buffered and
+// asynchronous runs, and quiet returns of sink calls; every use of the core reports what is
+// held first (coreOf), or takes it along (the `batch` and held flags of its calls). README's
+// "How it works" has the list.
 
 import { WritableCore, wasmMemory } from '../wasm/wasm_writable.js';
 import * as C from './codes.js';
@@ -402,18 +407,19 @@ export class Writable extends EventEmitter {
         return;
       }
       if (this[kPending] === RETURNED && this[kAsyncLeft] > 0 && !err && !this[kPolling] && this[kReserveLater] === 0) {
+        // A completion of an asynchronous run (see asyncRunWrite).
         asyncRunWrite(this);
         return;
       }
-      // coreOf() first reports a completion recorded earlier in the same sink call (the core
-      // then answers this one with ERR_MULTIPLE_CALLBACK, as Node does). The usual thing held
-      // back, this write's return, goes with the completion instead (WD_RETURNED).
+      // What is usually held back (a sink call's return, the writes on the budget after it)
+      // goes with the completion (takeHeld); anything else coreOf() reports first, such as a
+      // completion recorded earlier in the same sink call (the core then answers this one with
+      // ERR_MULTIPLE_CALLBACK, as Node does).
       let flags = this[kPolling] ? 0 : C.WD_POLL;
       let core;
       let batch = 0;
       const held = takeHeld(this);
       if (held >= 0) {
-        // What is held back goes with the completion (see takeHeld).
         core = this[kCore];
         flags |= held;
         batch = heldBatch;
