@@ -813,15 +813,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// its call (the sink is likely to do so again).
     pub fn buffered_run(&self) -> u64 {
         // Ending is no matter: a completion's finishMaybe finds the next write still buffered.
-        const MASK: u32 = WRITING | SYNC | EXPECT_WRITE_CB | FROM_BUFFER | CONSTRUCTED | DESTROYED;
-        const IN_CALL: u32 = WRITING | SYNC | EXPECT_WRITE_CB | FROM_BUFFER | CONSTRUCTED;
-        if self.flags & MASK != IN_CALL
-            || self.write_cbs != 0
-            || self.write_chunks != 1
-            || self.corked > 0
-            || self.opts.has_writev
-            || self.errored.is_some()
-        {
+        if !self.lone_write_in_call(FROM_BUFFER) {
             return 0;
         }
         // A callback-less completion takes a tick when it owes one (object mode, or 'drain'
@@ -885,19 +877,23 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// sink then costs no call into the core a write.
     pub fn async_handouts(&self) -> u64 {
         // Ending is no matter: each afterWrite's finishMaybe finds the next write in flight.
-        const MASK: u32 = WRITING | SYNC | EXPECT_WRITE_CB | CONSTRUCTED | DESTROYED;
-        const IN_CALL: u32 = WRITING | SYNC | EXPECT_WRITE_CB | CONSTRUCTED;
-        if self.flags & MASK != IN_CALL
-            || self.write_cbs != 0
-            || self.write_chunks != 1
-            || self.corked > 0
-            || self.opts.has_writev
-            || self.errored.is_some()
-            || !self.quiet_return()
-        {
+        if !self.lone_write_in_call(0) || !self.quiet_return() {
             return 0;
         }
         self.silent_handouts(self.has(NEED_DRAIN))
+    }
+
+    /// What every run starts from: one callback-less write (with `also` among its flags) in its
+    /// sink call, on a constructed stream that is not destroyed, corked or errored, with a sink
+    /// that takes writes one at a time.
+    fn lone_write_in_call(&self, also: u32) -> bool {
+        let in_call = WRITING | SYNC | EXPECT_WRITE_CB | CONSTRUCTED | also;
+        self.flags & (in_call | DESTROYED) == in_call
+            && self.write_cbs == 0
+            && self.write_chunks == 1
+            && self.corked == 0
+            && !self.opts.has_writev
+            && self.errored.is_none()
     }
 
     /// `count` completions of an [`async_handouts`](Self::async_handouts) run, in order: for
