@@ -13,6 +13,7 @@
 import { Writable as NodeWritable } from 'node:stream';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { makeWritable, produce } from './producer.mjs';
 
 const [rowsArg, chunksArg = '16', ...builds] = process.argv.slice(2);
 if (!rowsArg) {
@@ -26,42 +27,6 @@ for (const spec of builds.length > 0 ? builds : ['now=pkg']) {
   impls.push([name, mod.Writable]);
 }
 const reps = Number(process.env.R ?? 11);
-const completions = { sync: (cb) => cb(), microtask: (cb) => queueMicrotask(cb), setImmediate: (cb) => setImmediate(cb) };
-
-function make(W, mode, completion, objectMode) {
-  const done = completions[completion];
-  const options = { objectMode, write(c, e, cb) { done(cb); } };
-  if (mode.includes('writev')) options.writev = (entries, cb) => done(cb);
-  return new W(options);
-}
-
-function produce(w, n, value, corkBatch) {
-  return new Promise((resolve, reject) => {
-    let i = 0;
-    w.on('error', reject);
-    w.on('finish', resolve);
-    const pump = () => {
-      while (i < n) {
-        let ok;
-        if (corkBatch > 0) {
-          w.cork();
-          const stop = Math.min(n, i + corkBatch);
-          for (; i < stop; i++) ok = w.write(value);
-          w.uncork();
-        } else {
-          ok = w.write(value);
-          i++;
-        }
-        if (!ok) {
-          w.once('drain', pump);
-          return;
-        }
-      }
-      w.end();
-    };
-    pump();
-  });
-}
 
 for (const chunk of chunksArg.split(',')) {
   const objectMode = chunk === 'obj';
@@ -73,7 +38,7 @@ for (const chunk of chunksArg.split(',')) {
     const times = Object.fromEntries(impls.map(([name]) => [name, []]));
     for (let r = 0; r < reps; r++) {
       for (const [name, W] of impls) {
-        const w = make(W, mode, completion, objectMode);
+        const w = makeWritable(W, mode, completion, objectMode);
         const t0 = performance.now();
         await produce(w, n, value, corkBatch);
         if (r >= 2) times[name].push(((performance.now() - t0) * 1e6) / n);

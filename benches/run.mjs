@@ -13,6 +13,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import { Writable as OurWritable } from '../pkg/node.mjs';
+import { completions, makeWritable, produce } from './producer.mjs';
 
 const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
@@ -28,12 +29,6 @@ let RsWritable = null;
 let StreamxWritable = null;
 try { RsWritable = require('readable-stream').Writable; } catch { /* optional peer */ }
 try { StreamxWritable = require('streamx').Writable; } catch { /* optional peer */ }
-
-const completions = {
-  sync: (cb) => cb(),
-  microtask: (cb) => queueMicrotask(cb),
-  setImmediate: (cb) => setImmediate(cb),
-};
 
 const chunks = {
   '16 B': { make: () => Buffer.alloc(16, 1), objectMode: false },
@@ -61,38 +56,7 @@ function makeStream(impl, mode, chunk, completion) {
     return new StreamxWritable(opts);
   }
   const W = impl === 'node' ? NodeWritable : impl === 'ours' ? OurWritable : RsWritable;
-  const opts = { objectMode, write(c, e, cb) { done(cb); } };
-  if (modes[mode].writev) opts.writev = (entries, cb) => done(cb);
-  return new W(opts);
-}
-
-/** Write `n` chunks respecting backpressure; resolve when the stream has finished. */
-function produce(w, n, value, corkBatch) {
-  return new Promise((resolve, reject) => {
-    let i = 0;
-    w.on('error', reject);
-    w.on('finish', resolve);
-    const pump = () => {
-      while (i < n) {
-        let ok;
-        if (corkBatch > 0) {
-          w.cork();
-          const stop = Math.min(n, i + corkBatch);
-          for (; i < stop; i++) ok = w.write(value);
-          w.uncork();
-        } else {
-          ok = w.write(value);
-          i++;
-        }
-        if (!ok) {
-          w.once('drain', pump);
-          return;
-        }
-      }
-      w.end();
-    };
-    pump();
-  });
+  return makeWritable(W, mode, completion, objectMode);
 }
 
 async function timeRun(impl, mode, chunk, completion, n) {

@@ -9,6 +9,7 @@
 // chunk: a size in bytes, or obj for object mode. Uses the built package (make pkg).
 import { WritableCore } from '../pkg/wasm/wasm_writable.js';
 import { Writable } from '../pkg/node.mjs';
+import { completions, makeWritable, produce } from '../benches/producer.mjs';
 
 const counts = new Map();
 const bump = (name) => counts.set(name, (counts.get(name) ?? 0) + 1);
@@ -32,43 +33,14 @@ for (const name of Object.getOwnPropertyNames(WritableCore.prototype)) {
 }
 
 const [mode = 'plain', completion = 'sync', chunk = '16'] = (process.argv[2] ?? 'plain:sync:16').split(':');
-const complete = { sync: (cb) => cb(), microtask: (cb) => queueMicrotask(cb), setImmediate: (cb) => setImmediate(cb) }[completion];
-if (!complete || !['plain', 'writev', 'cork', 'cork+writev'].includes(mode)) {
+if (!completions[completion] || !['plain', 'writev', 'cork', 'cork+writev'].includes(mode)) {
   console.error('usage: node scripts/count-core-calls.mjs [plain|writev|cork|cork+writev]:[sync|microtask|setImmediate]:[bytes|obj]');
   process.exit(2);
 }
 const objectMode = chunk === 'obj';
 const value = objectMode ? { id: 1 } : Buffer.alloc(Number(chunk), 1);
-const options = { objectMode, write(c, e, cb) { complete(cb); } };
-if (mode.includes('writev')) options.writev = (entries, cb) => complete(cb);
-const corkBatch = mode.startsWith('cork') ? 16 : 0;
 const n = 16000;
-
-const w = new Writable(options);
-await new Promise((resolve, reject) => {
-  let i = 0;
-  w.on('error', reject);
-  w.on('finish', resolve);
-  const pump = () => {
-    while (i < n) {
-      let ok;
-      if (corkBatch > 0) {
-        w.cork();
-        for (let j = 0; j < corkBatch && i < n; j++, i++) ok = w.write(value);
-        w.uncork();
-      } else {
-        ok = w.write(value);
-        i++;
-      }
-      if (!ok) {
-        w.once('drain', pump);
-        return;
-      }
-    }
-    w.end();
-  };
-  pump();
-});
+await produce(makeWritable(Writable, mode, completion, objectMode), n, value, mode.startsWith('cork') ? 16 : 0);
 
 let total = 0;
 console.log(`${mode} · ${chunk === 'obj' ? 'objects' : `${chunk} B`} · ${completion}: calls into the core per write`);

@@ -1,0 +1,50 @@
+// The Node-style rows' shared pieces (benches/run.mjs, benches/compare.mjs,
+// scripts/count-core-calls.mjs): how a sink completes, a stream of a Writable class for one row,
+// and the producer, which respects backpressure (awaits 'drain' when write() returns false).
+
+/** How the sink completes each write (or writev batch). */
+export const completions = {
+  sync: (cb) => cb(),
+  microtask: (cb) => queueMicrotask(cb),
+  setImmediate: (cb) => setImmediate(cb),
+};
+
+/** A stream of the Node-style class `W` for one row: `mode` plain | writev | cork | cork+writev. */
+export function makeWritable(W, mode, completion, objectMode) {
+  const done = completions[completion];
+  const options = { objectMode, write(c, e, cb) { done(cb); } };
+  if (mode.includes('writev')) options.writev = (entries, cb) => done(cb);
+  return new W(options);
+}
+
+/**
+ * Write `value` `n` times (in cork batches of `corkBatch` when it is not 0), respecting
+ * backpressure; resolve when the stream has finished.
+ */
+export function produce(w, n, value, corkBatch) {
+  return new Promise((resolve, reject) => {
+    let i = 0;
+    w.on('error', reject);
+    w.on('finish', resolve);
+    const pump = () => {
+      while (i < n) {
+        let ok;
+        if (corkBatch > 0) {
+          w.cork();
+          const stop = Math.min(n, i + corkBatch);
+          for (; i < stop; i++) ok = w.write(value);
+          w.uncork();
+        } else {
+          ok = w.write(value);
+          i++;
+        }
+        if (!ok) {
+          w.once('drain', pump);
+          return;
+        }
+      }
+      w.end();
+    };
+    pump();
+  });
+}
