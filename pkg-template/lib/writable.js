@@ -824,16 +824,11 @@ function sinkCallReturned(stream, r, uses) {
 function quietReturn(stream, r) {
   stream[kPending] = RETURNED_W;
   if ((r & C.QUIET_TRUE) !== 0) {
-    if (r >= BUDGET_UNIT) {
-      stream[kLease] = r >>> C.BUDGET_SHIFT;
-      stream[kLeaseReturn] = true;
-    }
+    // The budget sits where writeReturned() puts it (the low bits here are the dispatch's own).
+    holdLease(stream, r & ~(BUDGET_UNIT - 1));
     return true;
   }
-  if ((r & C.QUIET_REFUSING) !== 0) {
-    stream[kLease] = Infinity;
-    stream[kLeaseReturn] = false;
-  }
+  if ((r & C.QUIET_REFUSING) !== 0) holdLease(stream, C.REFUSING);
   return false;
 }
 
