@@ -341,12 +341,7 @@ impl Sim {
                     // The sink returns without completing: the face holds the return back and
                     // takes the budget (or the refusals) the core named for after it.
                     self.returned_w = true;
-                    if budget > 0 {
-                        self.lease = Some(budget);
-                    } else if refusing {
-                        self.lease = Some(0);
-                        self.refusing = true;
-                    }
+                    self.take_lease(budget, refusing);
                     return (id, ret);
                 }
                 self.core.write_returned()
@@ -414,10 +409,18 @@ impl Sim {
 
     /// Take the budget for buffered writes the core names, or its refusals, as the face does.
     fn hold_lease(&mut self) {
-        let budget = self.core.buffered_write_budget();
+        let (budget, refusing) = (
+            self.core.buffered_write_budget(),
+            self.core.refuses_buffered_writes(),
+        );
+        self.take_lease(budget, refusing);
+    }
+
+    /// Hold a budget of `budget` units, or else the refusals when `refusing`.
+    fn take_lease(&mut self, budget: u64, refusing: bool) {
         if budget > 0 {
             self.lease = Some(budget);
-        } else if self.core.refuses_buffered_writes() {
+        } else if refusing {
             self.lease = Some(0);
             self.refusing = true;
         }
