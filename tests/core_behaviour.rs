@@ -821,6 +821,75 @@ fn writes_behind_a_busy_sink_within_the_budget_change_nothing_observable() {
 }
 
 #[test]
+fn a_write_past_the_budget_is_refused_and_the_refusals_follow() {
+    // The first callback-less write past the budget reaches the highWaterMark: the JS face
+    // accepts it on its own, returning false, and the writes after it on the refusals, and
+    // hands them all over together. Corked or behind a busy sink, bytes (exactly to the
+    // highWaterMark, and one chunk larger than it) and objects, with a writev sink or not: the
+    // same log, return values, state and counters either way.
+    for object_mode in [false, true] {
+        for has_writev in [false, true] {
+            for (corked, sizes) in [
+                (true, &[10u64, 20, 10, 1, 0, 5][..]),
+                (true, &[100, 3, 0][..]),
+                (false, &[30, 9, 2, 0, 7][..]),
+            ] {
+                let run = |fold: bool| {
+                    let opts = Options {
+                        high_water_mark: if object_mode { 3 } else { 40 },
+                        has_writev,
+                        ..Options::new(object_mode)
+                    };
+                    let mut s = if fold {
+                        Sim::new_folding(opts, SinkMode::Async)
+                    } else {
+                        Sim::new(opts, SinkMode::Async)
+                    };
+                    let mut rets = Vec::new();
+                    if corked {
+                        s.cork();
+                    } else {
+                        rets.push(s.write_with(1, false, false).1);
+                    }
+                    for &len in sizes {
+                        rets.push(s.write_with(len, false, false).1);
+                    }
+                    let mid = (
+                        s.state().length(),
+                        s.state().need_drain(),
+                        s.state().buffered_count(),
+                        s.state().stats().clone(),
+                    );
+                    if corked {
+                        s.uncork();
+                    }
+                    s.settle();
+                    s.end(None);
+                    s.settle();
+                    (
+                        rets,
+                        mid,
+                        s.log.clone(),
+                        s.state().stats().clone(),
+                        s.state().finished(),
+                    )
+                };
+                let folded = run(true);
+                assert_eq!(
+                    folded,
+                    run(false),
+                    "objects {object_mode}, writev {has_writev}, {sizes:?}"
+                );
+                assert!(
+                    folded.0.contains(&false),
+                    "the writes reach the highWaterMark"
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn a_run_of_buffered_writes_to_a_sync_sink_changes_nothing_observable() {
     // After uncork() the JS face hands the callback-less buffered writes to a sink that
     // completes each inside its call one after another, and reports the completions together

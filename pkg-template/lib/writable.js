@@ -58,6 +58,7 @@ const kAsyncLeft = Symbol('kAsyncLeft');
 const kLeaseLens = Symbol('kLeaseLens');
 const kLeaseCount = Symbol('kLeaseCount');
 const kLeaseReturn = Symbol('kLeaseReturn');
+const kLeaseCross = Symbol('kLeaseCross');
 const kLastCb = Symbol('kLastCb');
 const kDecodeStrings = Symbol('kDecodeStrings');
 const kDefaultEncoding = Symbol('kDefaultEncoding');
@@ -149,6 +150,8 @@ const RETURNED_W = 5;
 const NO_LEASE = -1;
 /** A result of the core's write()/writeReturned() at or above this carries a budget. */
 const BUDGET_UNIT = 1 << C.BUDGET_SHIFT;
+/** The largest budget a result carries: one this large may be capped (see holdLease). */
+const BUDGET_MAX = 2 ** (32 - C.BUDGET_SHIFT) - 1;
 /** An opcode at or above this is an O_WRITEV with its size, or an O_WRITE with a run (see
  * polledRun and asyncRunWrite). */
 const RUN_UNIT = 1 << C.RUN_SHIFT;
@@ -196,6 +199,7 @@ function endLease(stream) {
 function takeLease(stream) {
   if (stream[kLease] === NO_LEASE) return 0;
   stream[kLease] = NO_LEASE;
+  stream[kLeaseCross] = false;
   const n = stream[kLeaseCount];
   stream[kLeaseCount] = 0;
   return n;
@@ -384,6 +388,9 @@ export class Writable extends EventEmitter {
     this[kLeaseCount] = 0;
     // What a write on the lease returns: true within a budget, false on refusals.
     this[kLeaseReturn] = true;
+    // Whether the first write past the budget may be taken too (see crossWrite): the budget
+    // is the whole room below the highWaterMark, not capped.
+    this[kLeaseCross] = false;
     this[kOnWrite] = (err) => {
       if (this[kInDispatch] && this[kRunLen] >= 0 && this[kRunDone] === 0) {
         // A run write's own sink call (see runWrite).
@@ -494,6 +501,7 @@ export class Writable extends EventEmitter {
     if (budget > 0) {
       this[kLease] = budget;
       this[kLeaseReturn] = true;
+      this[kLeaseCross] = true;
     } else if (budget < 0) {
       this[kLease] = Infinity;
       this[kLeaseReturn] = false;
@@ -672,6 +680,7 @@ function writeChunk(stream, chunk, encoding, cb, reserved) {
   if (cb === null && reserved === 0) {
     if (len <= stream[kLease]) return leaseWrite(stream, chunk, encoding, len);
     if (stream[kSteady] && stream[kRunLen] < 0) return runWrite(stream, chunk, encoding, len, null);
+    if (stream[kLeaseCross]) return crossWrite(stream, chunk, encoding, len);
   }
   const r = coreWrite(stream, len, cb, reserved);
   if ((r & 3) !== W_DISPATCH) return writeNotDispatched(stream, chunk, encoding, cb, r);
@@ -694,11 +703,25 @@ function leaseWrite(stream, chunk, encoding, len) {
   return stream[kLeaseReturn];
 }
 
+/**
+ * The first callback-less write past the budget (see `buffered_write_budget`): it reaches the
+ * highWaterMark, so the core would buffer it and answer false, and refuse the writes after it.
+ * The face takes it on its own, and those after it on the refusals.
+ */
+function crossWrite(stream, chunk, encoding, len) {
+  stream[kLease] = Infinity;
+  stream[kLeaseReturn] = false;
+  stream[kLeaseCross] = false;
+  return leaseWrite(stream, chunk, encoding, len);
+}
+
 /** Take the budget for buffered writes (`r`: a result carrying BUDGET_SHIFT or REFUSING). */
 function holdLease(stream, r) {
   if (r >= BUDGET_UNIT) {
-    stream[kLease] = r >>> C.BUDGET_SHIFT;
+    const budget = r >>> C.BUDGET_SHIFT;
+    stream[kLease] = budget;
     stream[kLeaseReturn] = true;
+    stream[kLeaseCross] = budget < BUDGET_MAX;
   } else if ((r & C.REFUSING) !== 0) {
     stream[kLease] = Infinity;
     stream[kLeaseReturn] = false;

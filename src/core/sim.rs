@@ -142,8 +142,8 @@ pub struct Sim {
     async_done: u64,
     /// The cork budget left, while one is held.
     lease: Option<u64>,
-    /// Beyond that budget, callback-less writes are accepted returning false
-    /// ([`WritableCore::refuses_buffered_writes`]).
+    /// Beyond that budget, callback-less writes are accepted returning false (the first one
+    /// reaches the highWaterMark, then [`WritableCore::refuses_buffered_writes`] holds).
     refusing: bool,
     /// Writes accepted on the cork budget, not yet handed to the core.
     leased: Vec<(u32, u64)>,
@@ -283,6 +283,14 @@ impl Sim {
                 self.lease = Some(budget - units);
                 self.leased.push((id, len));
                 return (id, true);
+            }
+            if !with_cb {
+                // Past the budget: the write reaches the highWaterMark, so it returns false,
+                // and the refusals hold from there on.
+                self.refusing = true;
+                self.lease = Some(0);
+                self.leased.push((id, len));
+                return (id, false);
             }
             self.unfold();
         }

@@ -1058,6 +1058,12 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// [`write_buffered_batch`](Self::write_buffered_batch), before any other call into the
     /// core. 0 when writes would not be buffered, or the stream is ending, destroyed, errored
     /// or at the highWaterMark.
+    ///
+    /// Past a budget of at least one unit, the driver may go on: the first callback-less write
+    /// of more units than the budget has left reaches the highWaterMark, so it is buffered and
+    /// returns false, and from there on [`refuses_buffered_writes`](Self::refuses_buffered_writes)
+    /// holds (for it and every callback-less write after it). `write_buffered_batch` takes
+    /// them all alike.
     pub fn buffered_write_budget(&self) -> u64 {
         let buffering = self.corked > 0 || self.flags & (WRITING | CONSTRUCTED) != CONSTRUCTED;
         if !buffering || self.flags & (ENDING | DESTROYED) != 0 || self.errored.is_some() {

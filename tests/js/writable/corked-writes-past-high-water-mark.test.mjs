@@ -6,10 +6,10 @@ import { sameAsNode, props, OurWritable } from '../helpers/trace.mjs';
 // stream are each buffered and return false; the face accepts them without a call into the
 // core each and hands them over together. Everything observable is what Node does.
 
-function corkedScenario({ objectMode = false, hwm = 64, size = 40, completeLater = false } = {}) {
+function corkedScenario({ objectMode = false, hwm = 64, size = 40, completeLater = false, writev = false } = {}) {
   return async ({ Writable, log, listen }) => {
     let n = 0;
-    const w = listen(new Writable({
+    const options = {
       objectMode,
       highWaterMark: hwm,
       write(chunk, enc, done) {
@@ -17,7 +17,15 @@ function corkedScenario({ objectMode = false, hwm = 64, size = 40, completeLater
         if (completeLater) queueMicrotask(done);
         else done();
       },
-    }));
+    };
+    if (writev) {
+      options.writev = (entries, done) => {
+        log('sink batch', n++, entries.length, w.writableLength, w.writableNeedDrain);
+        if (completeLater) queueMicrotask(done);
+        else done();
+      };
+    }
+    const w = listen(new Writable(options));
     for (let round = 0; round < 3; round++) {
       w.cork();
       const rets = [];
@@ -48,6 +56,18 @@ test('corked objects past the highWaterMark, as in Node', async () => {
 
 test('chunks larger than the highWaterMark while corked, as in Node', async () => {
   await sameAsNode(corkedScenario({ hwm: 16, size: 1000 }));
+});
+
+test('a corked write that reaches the highWaterMark exactly returns false, as in Node', async () => {
+  await sameAsNode(corkedScenario({ hwm: 120, size: 40 }));
+});
+
+test('corked objects reaching the highWaterMark, to a writev sink, as in Node', async () => {
+  await sameAsNode(corkedScenario({ objectMode: true, hwm: 10, writev: true }));
+});
+
+test('corked writes past the highWaterMark to an asynchronous writev sink, as in Node', async () => {
+  await sameAsNode(corkedScenario({ hwm: 100, size: 30, writev: true, completeLater: true }));
 });
 
 test("the core's counters count every refused write", async () => {
