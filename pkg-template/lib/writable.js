@@ -1038,7 +1038,7 @@ function runLoop(stream, op) {
           const entries = stream[kChunks].take(n);
           op = polledWrite(stream, null, null, entries, (op & C.QUIET) !== 0, 0);
         } else if ((op & C.SYNC_RUN) !== 0) {
-          op = polledRun(stream, op >>> C.RUN_SHIFT);
+          op = polledRun(stream, op >>> C.RUN_SHIFT, (op & C.QUIET) !== 0);
         } else {
           const entry = stream[kChunks].shift();
           op = polledWrite(stream, entry.chunk, entry.encoding, null, true, op >>> C.RUN_SHIFT);
@@ -1182,18 +1182,22 @@ function asyncRunWrite(stream) {
  * An O_WRITE with a buffered run of `run` (the core's buffered_run): the write handed out and,
  * while each completes inside its sink call with nothing else using the core, up to `run` more
  * buffered writes go to the sink one after another without a call into the core each. Their
- * completions wait in stream[kBufRun] (coreOf reports them first, with syncRun); the last
- * write's call ends as any polled write's. Returns the next output.
+ * completions wait in stream[kBufRun] (reported with the last write's syncWriteDone, or by
+ * coreOf first, with syncRun); the last write's call ends as any polled write's. With `quiet`
+ * (QUIET: `run` holds for an asynchronous run too) a first write whose call returns without
+ * completing ends as polledWrite's would.
  */
-function polledRun(stream, run) {
+function polledRun(stream, run, quiet) {
   const chunks = stream[kChunks];
   stream[kRunAsync] = false;
   const outer = stream[kInDispatch];
   stream[kInDispatch] = true;
+  const asyncRun = run;
+  let uses;
   try {
     for (;;) {
       const entry = chunks.shift();
-      const uses = stream[kUses];
+      uses = stream[kUses];
       callWrite(stream, entry.chunk, entry.encoding);
       if (run === 0 || stream[kPending] !== SYNC_OK || stream[kUses] !== uses) break;
       stream[kPending] = 0;
@@ -1203,6 +1207,11 @@ function polledRun(stream, run) {
   } finally {
     stream[kInDispatch] = outer;
   }
+  if (quiet && run === asyncRun && stream[kPending] === 0 && stream[kUses] === uses) {
+    stream[kPending] = RETURNED;
+    stream[kAsyncLeft] = asyncRun;
+    return C.O_NONE;
+  }
   return polledWriteReturned(stream);
 }
 
@@ -1211,7 +1220,17 @@ function polledWriteReturned(stream) {
   const pending = stream[kPending];
   if (pending === SYNC_OK) {
     stream[kPending] = 0;
-    const op = coreOf(stream).syncWriteDone();
+    const run = stream[kBufRun];
+    let op;
+    if (run !== 0 && !stream[kRunAsync]) {
+      // The buffered run that led to this write goes with it. (Any other use of the core
+      // since the run began would have reported the run: nothing else is held.)
+      stream[kBufRun] = 0;
+      stream[kUses]++;
+      op = stream[kCore].syncWriteDone(run);
+    } else {
+      op = coreOf(stream).syncWriteDone(0);
+    }
     completionHook(stream, undefined);
     return op;
   }

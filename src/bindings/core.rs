@@ -55,12 +55,13 @@ const BUDGET_MAX: u64 = (1 << (32 - BUDGET_SHIFT)) - 1;
 
 /// Where an `O_WRITEV` carries its batch size (`RUN_MAX` and above: read `count`), and an
 /// `O_WRITE` a run: how many completions in a row would only hand the next
-/// buffered write out. With `SYNC_RUN` (from `syncWriteDone()`, `WritableCore::buffered_run`)
-/// each completes inside the sink call of its write, and the face reports them with
-/// `syncRun(count)`; without (with `QUIET`, `WritableCore::async_handouts`) each comes after
-/// its write's sink call returned, and the face reports them with `asyncRun(count)`. Either
-/// way the face calls the sink with those writes itself, and reports before any other use of
-/// the core.
+/// buffered write out. With `SYNC_RUN` (`WritableCore::buffered_run`) each completes inside
+/// the sink call of its write, and the face reports them with `syncRun(count)` (or with the
+/// last write's `syncWriteDone(count)`); without (with `QUIET`, `WritableCore::async_handouts`)
+/// each comes after its write's sink call returned, and the face reports them with
+/// `asyncRun(count)`. With both, the count holds for either kind: the first write's call
+/// decides which. Either way the face calls the sink with those writes itself, and reports
+/// before any other use of the core.
 const RUN_SHIFT: u32 = 6;
 const RUN_MAX: u64 = (1 << (32 - RUN_SHIFT)) - 1;
 const SYNC_RUN: u32 = 32;
@@ -69,8 +70,6 @@ const SYNC_RUN: u32 = 32;
 /// output. The face may then hold that back and report it with the next call into the core
 /// (`WD_RETURNED` on the completion, or `dispatchReturnedQuietly()`).
 const QUIET: u32 = 16;
-/// The low bits of an opcode, without `QUIET` and the run.
-const OP_MASK: u32 = 15;
 /// Flags of `writeDone()` / `writeFailed()`: poll for the next output (the face is not in its
 /// poll loop already); and first report a sink call's return held back on `QUIET`.
 const WD_POLL: u32 = 1;
@@ -288,21 +287,16 @@ impl WasmCore {
     }
 
     /// A polled write/writev completed successfully inside its sink call, which has returned:
+    /// `syncRun(run)` (when `run` is not 0: the buffered run that led to this write), then
     /// `writeDone` then `dispatchReturned`, in one call. Returns the next output's opcode.
     #[wasm_bindgen(js_name = syncWriteDone)]
-    /// An `O_WRITE` it returns carries the buffered run (`RUN_SHIFT`): the sink just completed
-    /// a write inside its call, so it likely will again.
-    pub fn sync_write_done(&mut self) -> u32 {
+    pub fn sync_write_done(&mut self, run: f64) -> u32 {
+        if run >= 1.0 {
+            self.core.sync_run(run as u64);
+        }
         self.core.handle_write_done(Ok(()));
         self.core.dispatch_returned();
-        let op = self.poll();
-        if op & OP_MASK != O_WRITE {
-            return op;
-        }
-        match self.core.buffered_run().min(RUN_MAX) {
-            0 => op,
-            run => O_WRITE | (op & QUIET) | SYNC_RUN | (run as u32) << RUN_SHIFT,
-        }
+        self.poll()
     }
 
     /// The completions of a buffered run (see `RUN_SHIFT`): `count` writes completed inside
@@ -500,17 +494,32 @@ impl WasmCore {
         self.poll()
     }
 
+    /// The opcode of an `Output::Write` just polled: with `QUIET` and the runs it allows (see
+    /// `RUN_SHIFT`).
+    fn write_opcode(&self) -> u32 {
+        let sync = self.core.buffered_run().min(RUN_MAX) as u32;
+        if !self.core.quiet_return() {
+            return if sync > 0 {
+                O_WRITE | SYNC_RUN | sync << RUN_SHIFT
+            } else {
+                O_WRITE
+            };
+        }
+        let run = self.core.async_handouts().min(RUN_MAX) as u32;
+        if sync > 0 && run > 0 {
+            O_WRITE | QUIET | SYNC_RUN | sync.min(run) << RUN_SHIFT
+        } else {
+            O_WRITE | QUIET | run << RUN_SHIFT
+        }
+    }
+
     /// The next output's opcode (`O_*`); payloads via `count` and `takeError()`.
     pub fn poll(&mut self) -> u32 {
         let Some(out) = self.core.poll() else {
             return O_NONE;
         };
         match out {
-            Output::Write(()) if self.core.quiet_return() => {
-                let run = self.core.async_handouts().min(RUN_MAX) as u32;
-                O_WRITE | QUIET | run << RUN_SHIFT
-            }
-            Output::Write(()) => O_WRITE,
+            Output::Write(()) => self.write_opcode(),
             Output::Writev(batch) => {
                 // The batch size goes in the opcode too (`RUN_SHIFT`), saving a `count` call.
                 self.out_count = u32::try_from(batch.len()).unwrap_or(u32::MAX);

@@ -75,6 +75,28 @@ test('a write of a buffered run that completes later leaves the rest buffered be
   }));
 });
 
+test('a first buffered write that completes on a microtask, then the rest inside their calls, looks like Node', async () => {
+  // The run starts at the write uncork() hands out: if its call returns without completing,
+  // the face goes on as for any polled write.
+  await sameAsNode(runScenario(0, function (chunk, done) {
+    queueMicrotask(done);
+  }));
+});
+
+test('a first buffered write that completes on setImmediate leaves the rest buffered behind it', async () => {
+  await sameAsNode(runScenario(0, function (chunk, done) {
+    setImmediate(done);
+  }));
+});
+
+test('a sink that reads the stream inside the first buffered write sees nothing completed yet', async () => {
+  await sameAsNode(runScenario(0, function (chunk, done, log) {
+    log('before cb', this.writableLength, this.writableNeedDrain, this.writableCorked);
+    done();
+    log('after cb', this.writableLength);
+  }));
+});
+
 test('a write of a buffered run that fails inside its call errors the stream as the core documents', async () => {
   // Node goes on handing buffered writes to the sink after a synchronous failure; the core
   // stops (a documented divergence), so this compares with a failure in an uncorked stream's
