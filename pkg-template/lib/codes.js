@@ -63,6 +63,10 @@ export const RUN_MAX = 2 ** (32 - RUN_SHIFT) - 1;
 // dispatchReturnedQuietly and WD_RETURNED).
 export const QUIET = 16;
 export const O_WRITE_QUIET = O_WRITE | QUIET;
+// A flag of an opcode that is not a write, writev or final: nothing waits behind it in the
+// core, so a poll() right after it, with nothing else using the core meanwhile, would answer
+// O_NONE.
+export const LAST = 32;
 // Flags of writeDone() / writeFailed().
 export const WD_POLL = 1;
 export const WD_RETURNED = 2;

@@ -157,6 +157,8 @@ const BUDGET_MAX = 2 ** (32 - C.BUDGET_SHIFT) - 1;
 const RUN_UNIT = 1 << C.RUN_SHIFT;
 /** An opcode without its flags and payload. */
 const OP_MASK = C.QUIET - 1;
+/** An opcode below RUN_UNIT without LAST. */
+const NOT_LAST = ~C.LAST;
 /** stream[kLeaseLens] before the first write on a budget. */
 const NO_LENS = new Float64Array(0);
 
@@ -1045,7 +1047,8 @@ function runLoop(stream, op) {
         }
         continue;
       }
-      switch (op) {
+      const uses = stream[kUses];
+      switch (op & NOT_LAST) {
         case C.O_NONE:
           return;
         case C.O_WRITE: {
@@ -1117,6 +1120,9 @@ function runLoop(stream, op) {
         default:
           return;
       }
+      // Nothing waited behind that output, and nothing has used the core since: a poll would
+      // answer O_NONE.
+      if ((op & C.LAST) !== 0 && stream[kUses] === uses) return;
       op = pollCore(stream);
     }
   } finally {

@@ -70,6 +70,10 @@ const SYNC_RUN: u32 = 32;
 /// output. The face may then hold that back and report it with the next call into the core
 /// (`WD_RETURNED` on the completion, or `dispatchReturnedQuietly()`).
 const QUIET: u32 = 16;
+/// A flag of an opcode that is not a write, writev or final: nothing waits behind it in the
+/// core, so a `poll()` right after it, with nothing else using the core meanwhile, would answer
+/// `O_NONE` (the face skips that call).
+const LAST: u32 = 32;
 /// Flags of `writeDone()` / `writeFailed()`: poll for the next output (the face is not in its
 /// poll loop already); and first report a sink call's return held back on `QUIET`.
 const WD_POLL: u32 = 1;
@@ -139,6 +143,8 @@ pub struct WasmCore {
     /// Lengths of the writes the face accepted on the cork budget, which it writes straight
     /// into wasm memory through a view (see `leaseLens`) until `writeBufferedBatch`.
     lease_lens: Vec<f64>,
+    /// The output after an `O_TICK`, taken with it (see `poll`): the next `poll()` returns it.
+    peeked: Option<Output<(), JsStreamError>>,
 }
 
 #[wasm_bindgen(js_class = WritableCore)]
@@ -163,6 +169,7 @@ impl WasmCore {
             out_first: 0,
             out_error: JsValue::UNDEFINED,
             lease_lens: Vec::new(),
+            peeked: None,
         })
     }
 
@@ -174,7 +181,7 @@ impl WasmCore {
     }
 
     fn output_flag(&self) -> u32 {
-        if self.core.has_output() {
+        if self.has_output() {
             HAS_OUTPUT
         } else {
             0
@@ -515,25 +522,30 @@ impl WasmCore {
 
     /// The next output's opcode (`O_*`); payloads via `count` and `takeError()`.
     pub fn poll(&mut self) -> u32 {
-        let Some(out) = self.core.poll() else {
+        let Some(out) = self.peeked.take().or_else(|| self.core.poll()) else {
             return O_NONE;
         };
-        match out {
-            Output::Write(()) => self.write_opcode(),
+        let op = match out {
+            Output::Write(()) => return self.write_opcode(),
             Output::Writev(batch) => {
                 // The batch size goes in the opcode too (`RUN_SHIFT`), saving a `count` call.
                 self.out_count = u32::try_from(batch.len()).unwrap_or(u32::MAX);
                 let quiet = if self.core.quiet_return() { QUIET } else { 0 };
                 let size = (batch.len() as u64).min(RUN_MAX) as u32;
-                O_WRITEV | quiet | size << RUN_SHIFT
+                return O_WRITEV | quiet | size << RUN_SHIFT;
             }
-            Output::Final => O_FINAL,
+            Output::Final => return O_FINAL,
             Output::Destroy(err) => {
                 self.set_error(err);
                 O_DESTROY
             }
             Output::Construct => O_CONSTRUCT,
-            Output::ScheduleTick => O_TICK,
+            Output::ScheduleTick => {
+                // The face only schedules the tick and polls again, so the next output can be
+                // taken now: when there is none, `LAST` saves that poll.
+                self.peeked = self.core.poll();
+                O_TICK
+            }
             Output::WriteCallbacks {
                 first,
                 count,
@@ -564,7 +576,17 @@ impl WasmCore {
                 self.out_count = count;
                 O_DISCARD
             }
+        };
+        if self.has_output() {
+            op
+        } else {
+            op | LAST
         }
+    }
+
+    /// Whether an output waits: in the core, or taken with an `O_TICK`.
+    fn has_output(&self) -> bool {
+        self.peeked.is_some() || self.core.has_output()
     }
 
     fn set_error(&mut self, err: Option<JsStreamError>) {
