@@ -1150,3 +1150,45 @@ fn holding_back_a_dispatched_writes_return_changes_nothing_observable() {
         );
     }
 }
+
+#[test]
+fn a_poll_ahead_of_the_outer_steps_leaves_them_for_later() {
+    // A 'drain' listener uncorks: Node flushes to the sink inside uncork(), and the rest of
+    // afterWrite (the write callbacks, finishMaybe) runs after the listener. The driver polls
+    // ahead of the steps that waited behind 'drain' (`poll_ahead_of`), then polls them.
+    use wasm_writable::core::{Callback, Output, WritableCore, WriteStatus};
+    let mut core: WritableCore<u32, SimError> = WritableCore::new(bytes(4));
+    assert!(matches!(
+        core.write(1, 8, Callback::New),
+        WriteStatus::Dispatch(1)
+    ));
+    assert!(!core.write_returned());
+    assert_eq!(core.poll(), None);
+    // The sink completes later: afterWrite runs at once, and 'drain' comes first.
+    core.handle_write_done(Ok(()));
+    assert_eq!(core.poll(), Some(Output::Event(Event::Drain)));
+    let outer = core.queued();
+    assert!(outer > 0, "the write's callback waits behind 'drain'");
+    // The listener.
+    core.cork();
+    assert!(matches!(
+        core.write(2, 3, Callback::None),
+        WriteStatus::Buffered(true)
+    ));
+    core.uncork();
+    assert_eq!(core.poll_ahead_of(outer), Some(Output::Write(2)));
+    core.handle_write_done(Ok(()));
+    core.dispatch_returned();
+    assert_eq!(core.poll_ahead_of(outer), None);
+    assert_eq!(core.queued(), outer);
+    assert_eq!(core.length(), 0);
+    // After the listener: the first write's callback.
+    assert!(matches!(
+        core.poll(),
+        Some(Output::WriteCallbacks {
+            first: 0,
+            count: 1,
+            ..
+        })
+    ));
+}

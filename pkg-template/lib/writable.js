@@ -59,6 +59,7 @@ const kLeaseLens = Symbol('kLeaseLens');
 const kLeaseCount = Symbol('kLeaseCount');
 const kLeaseReturn = Symbol('kLeaseReturn');
 const kLeaseCross = Symbol('kLeaseCross');
+const kInHandler = Symbol('kInHandler');
 const kLastCb = Symbol('kLastCb');
 const kDecodeStrings = Symbol('kDecodeStrings');
 const kDefaultEncoding = Symbol('kDefaultEncoding');
@@ -353,6 +354,9 @@ export class Writable extends EventEmitter {
     this[kEndCbs] = [];
     this[kDestroyCbs] = [];
     this[kPolling] = false;
+    // While the poll loop runs user code (a listener, a callback) for an output: a call from
+    // that code handles its own outputs at once, in a nest (see drive).
+    this[kInHandler] = false;
     this[kLastCb] = null;
     // The sink's completion callback. A completion inside the sink call the face is making is
     // only recorded (kPending), and reported with the call that says the sink call returned
@@ -516,9 +520,13 @@ export class Writable extends EventEmitter {
     const batch = this[kReserveLater] === 0 ? takeLease(this) : 0;
     const core = coreOf(this);
     const polling = this[kPolling];
-    const r = core.uncork(batch, !polling);
-    if (polling) return;
-    runLoop(this, r);
+    if (!polling) {
+      runLoop(this, core.uncork(batch, 1));
+    } else if (this[kInHandler] && !this[kInDispatch]) {
+      nestedLoop(this, core.uncork(batch, 2));
+    } else {
+      core.uncork(batch, 0);
+    }
   }
 
   setDefaultEncoding(encoding) {
@@ -1019,9 +1027,29 @@ function callConstruct(stream) {
   }
 }
 
-/** The poll loop: do what the core says until it has nothing left. Never nests. */
+/**
+ * The poll loop: do what the core says until it has nothing left. Inside the loop the outputs
+ * wait for it, unless the loop is running user code (a listener, a callback) for an output:
+ * then the call that drove this carries out its own outputs at once, in a nest (the core's
+ * `nest()`, ahead of what waited behind that output), as Node does inside the call: uncork()
+ * in a 'drain' listener has flushed the buffer to the sink when it returns.
+ */
 function drive(stream) {
   if (!stream[kPolling]) runLoop(stream, coreOf(stream).poll());
+  else if (stream[kInHandler] && !stream[kInDispatch]) nestedLoop(stream, coreOf(stream).nest());
+}
+
+/** The poll loop from `op` (the first output of a nest) on, then the nest's end. */
+function nestedLoop(stream, op) {
+  stream[kInHandler] = false;
+  stream[kPolling] = false;
+  try {
+    runLoop(stream, op);
+  } finally {
+    stream[kPolling] = true;
+    stream[kInHandler] = true;
+    stream[kCore].unnest();
+  }
 }
 
 /**
@@ -1048,20 +1076,26 @@ function runLoop(stream, op) {
         continue;
       }
       const uses = stream[kUses];
+      // The user code run for an output (a listener, a callback) may nest (see drive); a sink
+      // call may not.
+      stream[kInHandler] = true;
       switch (op & NOT_LAST) {
         case C.O_NONE:
           return;
         case C.O_WRITE: {
+          stream[kInHandler] = false;
           const entry = stream[kChunks].shift();
           op = polledWrite(stream, entry.chunk, entry.encoding, null, false, 0);
           continue;
         }
         case C.O_WRITE_QUIET: {
+          stream[kInHandler] = false;
           const entry = stream[kChunks].shift();
           op = polledWrite(stream, entry.chunk, entry.encoding, null, true, 0);
           continue;
         }
         case C.O_FINAL:
+          stream[kInHandler] = false;
           callFinal(stream);
           op = coreOf(stream).dispatchReturned();
           continue;
@@ -1120,6 +1154,7 @@ function runLoop(stream, op) {
         default:
           return;
       }
+      stream[kInHandler] = false;
       // Nothing waited behind that output, and nothing has used the core since: a poll would
       // answer O_NONE.
       if ((op & C.LAST) !== 0 && stream[kUses] === uses) return;
@@ -1127,6 +1162,7 @@ function runLoop(stream, op) {
     }
   } finally {
     stream[kPolling] = false;
+    stream[kInHandler] = false;
   }
 }
 

@@ -145,6 +145,13 @@ pub struct WasmCore {
     lease_lens: Vec<f64>,
     /// The output after an `O_TICK`, taken with it (see `poll`): the next `poll()` returns it.
     peeked: Option<Output<(), JsStreamError>>,
+    /// Steps at the back of the core's queue that polls leave alone: those behind the output
+    /// whose user code (a listener, a callback) called `nest()` (see `nest`).
+    barrier: usize,
+    /// The steps behind the last output other than a write, writev or final.
+    outer: usize,
+    /// `barrier` and `outer` of each nest being carried out, to restore at `unnest()`.
+    nests: Vec<(usize, usize)>,
 }
 
 #[wasm_bindgen(js_class = WritableCore)]
@@ -170,6 +177,9 @@ impl WasmCore {
             out_error: JsValue::UNDEFINED,
             lease_lens: Vec::new(),
             peeked: None,
+            barrier: 0,
+            outer: 0,
+            nests: Vec::new(),
         })
     }
 
@@ -238,6 +248,10 @@ impl WasmCore {
 
     /// The `QUIET_RET` bits of a dispatch (see `WritableCore::quiet_write_return`).
     fn quiet_write_return(&self) -> u32 {
+        if self.barrier > 0 {
+            // As for a polled write (see `write_opcode`).
+            return 0;
+        }
         match self.core.quiet_write_return() {
             Some((true, budget, _)) => {
                 QUIET_RET | QUIET_TRUE | (budget.min(BUDGET_MAX) as u32) << BUDGET_SHIFT
@@ -374,17 +388,36 @@ impl WasmCore {
     }
 
     /// `uncork()`, after the first `batch` writes the face accepted on its own (as
-    /// `writeBufferedBatch(batch)`). With `poll` (the face is not in its poll loop) returns the
-    /// first output's opcode, else `HAS_OUTPUT` when outputs wait.
-    pub fn uncork(&mut self, batch: u32, poll: bool) -> u32 {
+    /// `writeBufferedBatch(batch)`). `mode` 1 (the face is not in its poll loop): returns the
+    /// first output's opcode; 2: `nest()`'s; 0: `HAS_OUTPUT` when outputs wait.
+    pub fn uncork(&mut self, batch: u32, mode: u32) -> u32 {
         if batch > 0 {
             self.write_buffered_batch(batch);
         }
         self.core.uncork();
-        if poll {
-            self.poll()
-        } else {
-            self.output_flag()
+        match mode {
+            1 => self.poll(),
+            2 => self.nest(),
+            _ => self.output_flag(),
+        }
+    }
+
+    /// From user code the face runs for an output other than a write, writev or final (a
+    /// listener, a callback): carry out what that code's calls into the core added, ahead of
+    /// the steps that waited behind that output (`WritableCore::poll_ahead_of`), as Node does
+    /// inside those calls. Polls leave those steps alone until `unnest()`. Returns the first
+    /// output's opcode.
+    pub fn nest(&mut self) -> u32 {
+        self.nests.push((self.barrier, self.outer));
+        self.barrier = self.outer;
+        self.poll()
+    }
+
+    /// The end of the last `nest()`: polls reach the steps it left alone again.
+    pub fn unnest(&mut self) {
+        if let Some((barrier, outer)) = self.nests.pop() {
+            self.barrier = barrier;
+            self.outer = outer;
         }
     }
 
@@ -504,6 +537,11 @@ impl WasmCore {
     /// The opcode of an `Output::Write` just polled: with `QUIET` and the runs it allows (see
     /// `RUN_SHIFT`).
     fn write_opcode(&self) -> u32 {
+        if self.barrier > 0 {
+            // The runs' and quiet returns' proofs read the whole queue, which in a nest is not
+            // all this write's own.
+            return O_WRITE;
+        }
         let sync = self.core.buffered_run().min(RUN_MAX) as u32;
         if !self.core.quiet_return() {
             return if sync > 0 {
@@ -522,7 +560,12 @@ impl WasmCore {
 
     /// The next output's opcode (`O_*`); payloads via `count` and `takeError()`.
     pub fn poll(&mut self) -> u32 {
-        let Some(out) = self.peeked.take().or_else(|| self.core.poll()) else {
+        let barrier = self.barrier;
+        let Some(out) = self
+            .peeked
+            .take()
+            .or_else(|| self.core.poll_ahead_of(barrier))
+        else {
             return O_NONE;
         };
         let op = match out {
@@ -530,7 +573,11 @@ impl WasmCore {
             Output::Writev(batch) => {
                 // The batch size goes in the opcode too (`RUN_SHIFT`), saving a `count` call.
                 self.out_count = u32::try_from(batch.len()).unwrap_or(u32::MAX);
-                let quiet = if self.core.quiet_return() { QUIET } else { 0 };
+                let quiet = if self.barrier == 0 && self.core.quiet_return() {
+                    QUIET
+                } else {
+                    0
+                };
                 let size = (batch.len() as u64).min(RUN_MAX) as u32;
                 return O_WRITEV | quiet | size << RUN_SHIFT;
             }
@@ -543,7 +590,7 @@ impl WasmCore {
             Output::ScheduleTick => {
                 // The face only schedules the tick and polls again, so the next output can be
                 // taken now: when there is none, `LAST` saves that poll.
-                self.peeked = self.core.poll();
+                self.peeked = self.core.poll_ahead_of(self.barrier);
                 O_TICK
             }
             Output::WriteCallbacks {
@@ -577,6 +624,7 @@ impl WasmCore {
                 O_DISCARD
             }
         };
+        self.outer = self.core.queued();
         if self.has_output() {
             op
         } else {
@@ -584,9 +632,10 @@ impl WasmCore {
         }
     }
 
-    /// Whether an output waits: in the core, or taken with an `O_TICK`.
+    /// Whether an output waits: in the core (ahead of the steps a nest leaves alone), or taken
+    /// with an `O_TICK`.
     fn has_output(&self) -> bool {
-        self.peeked.is_some() || self.core.has_output()
+        self.peeked.is_some() || self.core.queued() > self.barrier
     }
 
     fn set_error(&mut self, err: Option<JsStreamError>) {

@@ -1539,6 +1539,25 @@ impl<C, E: StreamError> WritableCore<C, E> {
 
     /// The next thing the driver must do, or `None` when there is nothing left.
     pub fn poll(&mut self) -> Option<Output<C, E>> {
+        self.poll_ahead_of(0)
+    }
+
+    /// How many steps wait in the queue (outputs to come, or silent steps before them).
+    pub fn queued(&self) -> usize {
+        self.steps.len()
+            + usize::from(self.lane_write.is_some())
+            + usize::from(self.lane_after.is_some())
+    }
+
+    /// [`poll`](Self::poll), leaving the last `outer` steps of the queue where they are: `None`
+    /// once no more than those wait. A driver that runs user code for an output (a listener, a
+    /// callback) while `outer` steps wait behind it uses this to carry out what a call from that
+    /// code adds (an operation's steps go before anything already queued), at once, as Node does
+    /// inside the call; the rest of the queue waits until that code has returned.
+    pub fn poll_ahead_of(&mut self, outer: usize) -> Option<Output<C, E>> {
+        if self.queued() <= outer {
+            return None;
+        }
         if let Some(chunk) = self.lane_write.take() {
             self.insert_at = 0;
             if !self.has(DESTROYED) {
@@ -1551,6 +1570,9 @@ impl<C, E: StreamError> WritableCore<C, E> {
             }
         }
         loop {
+            if self.queued() <= outer {
+                return None;
+            }
             let step = match self.steps.pop_front() {
                 Some(step) => step,
                 None => {
