@@ -537,13 +537,10 @@ impl WasmCore {
     /// The opcode of an `Output::Write` just polled: with `QUIET` and the runs it allows (see
     /// `RUN_SHIFT`).
     fn write_opcode(&self) -> u32 {
-        if self.barrier > 0 {
-            // The runs' and quiet returns' proofs read the whole queue, which in a nest is not
-            // all this write's own.
-            return O_WRITE;
-        }
         let sync = self.core.buffered_run().min(RUN_MAX) as u32;
-        if !self.core.quiet_return() {
+        // A quiet return's proof reads the whole queue, which in a nest is not all this
+        // write's own (a buffered run's does not read it).
+        if self.barrier > 0 || !self.core.quiet_return() {
             return if sync > 0 {
                 O_WRITE | SYNC_RUN | sync << RUN_SHIFT
             } else {
