@@ -312,6 +312,7 @@ class FaceState {
     this.tick = null;
     this.view = null;
     this.reserveLater = 0;
+    this.nests = 0;
   }
 }
 
@@ -1069,16 +1070,25 @@ function drive(s) {
   else if (s.inHandler && !s.inDispatch) nestedLoop(s, coreOf(s).nest());
 }
 
-/** The poll loop from `op` (the first output of a nest) on, then the nest's end. */
+/**
+ * The poll loop from `op` (the first output of a nest) on. The core ends the nest when it has
+ * nothing ahead of what waited (O_NONE, or an output with LAST, after which the loop polls no
+ * more); an exception ends it here.
+ */
 function nestedLoop(s, op) {
+  const depth = s.nests;
+  s.nests = depth + 1;
   s.inHandler = false;
   s.polling = false;
+  let done = false;
   try {
-    runLoop(s, op);
+    runLoop(s, op, true);
+    done = true;
   } finally {
     s.polling = true;
     s.inHandler = true;
-    s.core.unnest();
+    s.nests = depth;
+    if (!done) s.core.unnestTo(depth);
   }
 }
 
@@ -1086,7 +1096,7 @@ function nestedLoop(s, op) {
  * The poll loop from output `op` on (an input that polled for the face returned it). Calls that
  * end a sink call return the next output themselves, so most outputs cost one call into the core.
  */
-function runLoop(s, op) {
+function runLoop(s, op, nested) {
   if (op === C.O_NONE) return;
   s.polling = true;
   try {
@@ -1186,8 +1196,9 @@ function runLoop(s, op) {
       }
       s.inHandler = false;
       // Nothing waited behind that output, and nothing has used the core since: a poll would
-      // answer O_NONE.
-      if ((op & C.LAST) !== 0 && s.uses === uses) return;
+      // answer O_NONE. In a nest, the core has ended it: what that output's user code left
+      // waiting is the outer loop's.
+      if ((op & C.LAST) !== 0 && (s.uses === uses || nested === true)) return;
       op = pollCore(s);
     }
   } finally {

@@ -150,7 +150,7 @@ pub struct WasmCore {
     barrier: usize,
     /// The steps behind the last output other than a write, writev or final.
     outer: usize,
-    /// `barrier` and `outer` of each nest being carried out, to restore at `unnest()`.
+    /// `barrier` and `outer` of each nest being carried out, to restore when it ends.
     nests: Vec<(usize, usize)>,
 }
 
@@ -405,7 +405,9 @@ impl WasmCore {
     /// From user code the face runs for an output other than a write, writev or final (a
     /// listener, a callback): carry out what that code's calls into the core added, ahead of
     /// the steps that waited behind that output (`WritableCore::poll_ahead_of`), as Node does
-    /// inside those calls. Polls leave those steps alone until `unnest()`. Returns the first
+    /// inside those calls. Polls leave those steps alone until the nest ends: when a poll finds
+    /// nothing ahead of them (it answers `O_NONE`, or an output with `LAST`: the face then
+    /// handles that output and polls no more in the nest), or at `unnestTo()`. Returns the first
     /// output's opcode.
     pub fn nest(&mut self) -> u32 {
         self.nests.push((self.barrier, self.outer));
@@ -413,8 +415,16 @@ impl WasmCore {
         self.poll()
     }
 
-    /// The end of the last `nest()`: polls reach the steps it left alone again.
-    pub fn unnest(&mut self) {
+    /// End the nests above the first `depth` (a face whose nest ended early, by an exception).
+    #[wasm_bindgen(js_name = unnestTo)]
+    pub fn unnest_to(&mut self, depth: u32) {
+        while self.nests.len() > depth as usize {
+            self.end_nest();
+        }
+    }
+
+    /// The end of the innermost nest, if there is one.
+    fn end_nest(&mut self) {
         if let Some((barrier, outer)) = self.nests.pop() {
             self.barrier = barrier;
             self.outer = outer;
@@ -563,6 +573,7 @@ impl WasmCore {
             .take()
             .or_else(|| self.core.poll_ahead_of(barrier))
         else {
+            self.end_nest();
             return O_NONE;
         };
         let op = match out {
@@ -621,11 +632,15 @@ impl WasmCore {
                 O_DISCARD
             }
         };
+        let last = !self.has_output();
+        if last {
+            self.end_nest();
+        }
         self.outer = self.core.queued();
-        if self.has_output() {
-            op
-        } else {
+        if last {
             op | LAST
+        } else {
+            op
         }
     }
 
