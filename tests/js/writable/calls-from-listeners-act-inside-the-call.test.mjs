@@ -108,3 +108,32 @@ test('a corked batch written from a finish-side listener of another stream, as i
     log('end', props(a));
   });
 });
+
+test('a sink that throws while uncork() in a drain listener flushes lets the exception out of uncork()', async () => {
+  await sameAsNode(async ({ Writable, log, cb, listen }) => {
+    let calls = 0;
+    const w = listen(new Writable({
+      highWaterMark: 8,
+      write(chunk, enc, done) {
+        calls++;
+        log('sink', chunk.length, w.writableLength);
+        if (calls === 3) throw new Error('sink threw');
+        done();
+      },
+    }));
+    log('write', w.write(Buffer.alloc(10), cb('first')));
+    w.once('drain', () => {
+      w.cork();
+      w.write(Buffer.alloc(2), cb('a'));
+      w.write(Buffer.alloc(3), cb('b'));
+      try {
+        w.uncork();
+      } catch (err) {
+        log('uncork threw', err.message);
+      }
+      log('after', props(w));
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    log('end', props(w));
+  });
+});
