@@ -1192,3 +1192,42 @@ fn a_poll_ahead_of_the_outer_steps_leaves_them_for_later() {
         })
     ));
 }
+
+#[test]
+fn the_finishing_tick_after_final_waits_for_what_prefinish_listeners_did() {
+    // Node's callFinal callback emits 'prefinish', then queues the tick that finishes: a write a
+    // 'prefinish' listener makes (refused, the stream ended) has its callback's tick ahead of
+    // it. (The JS face's test of the same also sees 'error' and 'close' come first.)
+    use wasm_writable::core::{Callback, Output, WritableCore};
+    let opts = Options {
+        has_final: true,
+        ..bytes(16)
+    };
+    let mut core: WritableCore<u32, SimError> = WritableCore::new(opts);
+    core.end(false, false);
+    let mut events = Vec::new();
+    let mut outputs = |core: &mut WritableCore<u32, SimError>, events: &mut Vec<String>| {
+        while let Some(out) = core.poll() {
+            match out {
+                Output::Final => {
+                    core.handle_final_done(Ok(()));
+                    core.dispatch_returned();
+                }
+                Output::Event(Event::Prefinish) => {
+                    events.push("prefinish".to_owned());
+                    // The listener.
+                    core.write(1, 1, Callback::New);
+                }
+                Output::Event(e) => events.push(format!("{e:?}")),
+                Output::OneOffCallback(r) => events.push(format!("callback {}", r.is_err())),
+                _ => {}
+            }
+        }
+    };
+    outputs(&mut core, &mut events);
+    while core.pending_ticks() > 0 {
+        core.handle_tick();
+        outputs(&mut core, &mut events);
+    }
+    assert_eq!(events, ["prefinish", "callback true", "Finish"]);
+}

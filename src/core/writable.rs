@@ -273,6 +273,8 @@ enum Step<C, E> {
     OnWriteErrorTail(E),
     /// `finishMaybe` after `prefinish()`.
     FinishMaybeTail { sync: bool },
+    /// `callFinal`'s callback after `'prefinish'`: the tick that finishes.
+    FinalDoneTail,
     /// `finish` after `'finish'`: autoDestroy.
     AutoDestroy,
     /// `emitErrorCloseNT` after `'error'`.
@@ -1457,9 +1459,10 @@ impl<C, E: StreamError> WritableCore<C, E> {
             Ok(()) => {
                 if self.need_finish() {
                     self.flags |= PREFINISHED;
+                    // Node queues the finishing tick after 'prefinish' returns: behind the
+                    // ticks of whatever its listeners did.
                     self.emit(Step::Out(Output::Event(Event::Prefinish)));
-                    self.pending_cb += 1;
-                    self.schedule(Task::Finish);
+                    self.emit(Step::FinalDoneTail);
                 }
             }
         }
@@ -2149,6 +2152,11 @@ impl<C, E: StreamError> WritableCore<C, E> {
             }
             Step::AfterWriteTail => {
                 self.after_write_tail();
+                None
+            }
+            Step::FinalDoneTail => {
+                self.pending_cb += 1;
+                self.schedule(Task::Finish);
                 None
             }
             Step::OnWriteErrorTail(err) => {
