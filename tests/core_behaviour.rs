@@ -1206,7 +1206,7 @@ fn the_finishing_tick_after_final_waits_for_what_prefinish_listeners_did() {
     let mut core: WritableCore<u32, SimError> = WritableCore::new(opts);
     core.end(false, false);
     let mut events = Vec::new();
-    let mut outputs = |core: &mut WritableCore<u32, SimError>, events: &mut Vec<String>| {
+    let outputs = |core: &mut WritableCore<u32, SimError>, events: &mut Vec<String>| {
         while let Some(out) = core.poll() {
             match out {
                 Output::Final => {
