@@ -268,27 +268,48 @@ function reportPending(s, core, pending) {
 class FaceState {
   constructor(stream) {
     this.stream = stream;
+    // The options (see the Writable constructor).
     this.sink = null;
     this.objectMode = false;
     this.decodeStrings = true;
     this.defaultEncoding = 'utf8';
     this.emitClose = true;
     this.autoDestroy = true;
+    // Whether every chunk so far was bytes (a writev batch's `allBuffers`).
     this.allBuffers = true;
     this.core = null;
+    // The chunks the core holds, the write callbacks by number, the one-off, end and destroy
+    // callbacks.
     this.chunks = null;
     this.writeCbs = null;
     this.oneOff = null;
     this.endCbs = null;
     this.destroyCbs = null;
     this.polling = false;
+    // While the poll loop runs user code (a listener, a callback) for an output: a call from
+    // that code handles its own outputs at once, in a nest (see drive).
     this.inHandler = false;
+    // The face's nests in progress (see nestedLoop).
+    this.nests = 0;
     this.lastCb = null;
+    // The sink's completion callback (onWrite). A completion inside the sink call the face is
+    // making is only recorded (pending), and reported with the call that says the sink call
+    // returned (one call into the core instead of two), or before any other use of the core.
     this.inDispatch = false;
     this.pending = 0;
     this.syncErr = undefined;
+    // Uses of the core (see coreOf): a write's completion may be folded only if nothing used
+    // the core during its sink call.
     this.uses = 0;
+    // While writes are buffered (corked, or behind a write in flight) the core names a budget of
+    // units of callback-less writes that will each be buffered and return true; the face
+    // accepts those without a call each (their lengths wait in leaseLens) and hands them over
+    // with its next call into the core (endLease).
     this.lease = NO_LEASE;
+    // In the steady state (the core's STEADY) the face hands callback-less writes that the sink
+    // completes inside its call straight to the sink and tells the core of the run later
+    // (flushRun): runCount writes of runTotal units, the largest runMax, the last runLast;
+    // runLen is the length of a run write inside its sink call, runDone its completion there.
     this.steady = false;
     this.runCount = 0;
     this.runTotal = 0;
@@ -297,22 +318,30 @@ class FaceState {
     this.runLen = -1;
     this.runDone = 0;
     this.runR = 0;
+    // Buffered writes the sink completed in a run the core has not heard of yet, inside their
+    // calls (polledRun) or after them (runAsync, asyncRunWrite); and while a return is held
+    // back (RETURNED), how many more completions an asynchronous run may take.
     this.bufRun = 0;
     this.runAsync = false;
     this.asyncLeft = 0;
     this.leaseLens = NO_LENS;
     this.leaseCount = 0;
+    // What a write on the lease returns: true within a budget, false on refusals.
     this.leaseReturn = true;
+    // Whether the first write past the budget may be taken too (see crossWrite): the budget
+    // is the whole room below the highWaterMark, not capped.
     this.leaseCross = false;
     this.onWrite = null;
+    // The WHATWG face's wait for a write's completion (see kWriteReservedQuiet).
     this.completionHook = null;
     this.onFinal = null;
     this.onDestroy = null;
     this.onConstruct = null;
     this.tick = null;
+    // The _writableState view, made on first use.
     this.view = null;
+    // Units the WHATWG face reserved that the core has not heard of yet.
     this.reserveLater = 0;
-    this.nests = 0;
   }
 }
 
@@ -359,7 +388,6 @@ export class Writable extends EventEmitter {
     s.defaultEncoding = defaultEncoding;
     s.emitClose = o.emitClose !== false;
     s.autoDestroy = o.autoDestroy !== false;
-    s.allBuffers = true;
 
     let flags = 0;
     if (objectMode) flags |= C.F_OBJECT_MODE;
@@ -375,50 +403,6 @@ export class Writable extends EventEmitter {
     s.oneOff = new Ring();
     s.endCbs = [];
     s.destroyCbs = [];
-    s.polling = false;
-    // While the poll loop runs user code (a listener, a callback) for an output: a call from
-    // that code handles its own outputs at once, in a nest (see drive).
-    s.inHandler = false;
-    s.lastCb = null;
-    // The sink's completion callback. A completion inside the sink call the face is making is
-    // only recorded (s.pending), and reported with the call that says the sink call returned
-    // (one call into the core instead of two), or before any other use of the core.
-    s.inDispatch = false;
-    s.pending = 0;
-    s.syncErr = undefined;
-    // Uses of the core (see coreOf): a write's completion may be folded only if nothing used
-    // the core during its sink call.
-    s.uses = 0;
-    // While writes are buffered (corked, or behind a write in flight) the core names a budget of
-    // units of callback-less writes that will each be buffered and return true; the face
-    // accepts those without a call each (their lengths wait in s.leaseLens) and hands them over
-    // with its next call into the core (endLease).
-    s.lease = NO_LEASE;
-    // In the steady state (the core's STEADY) the face hands callback-less writes that the sink
-    // completes inside its call straight to the sink and tells the core of the run later
-    // (flushRun): s.runCount writes of s.runTotal units, the largest s.runMax, the last s.runLast;
-    // s.runLen is the length of a run write inside its sink call, s.runDone its completion there.
-    s.steady = false;
-    s.runCount = 0;
-    s.runTotal = 0;
-    s.runMax = 0;
-    s.runLast = 0;
-    s.runLen = -1;
-    s.runDone = 0;
-    s.runR = 0;
-    // Buffered writes the sink completed in a run the core has not heard of yet, inside their
-    // calls (polledRun) or after them (s.runAsync, asyncRunWrite); and while a return is held
-    // back (RETURNED), how many more completions an asynchronous run may take.
-    s.bufRun = 0;
-    s.runAsync = false;
-    s.asyncLeft = 0;
-    s.leaseLens = NO_LENS;
-    s.leaseCount = 0;
-    // What a write on the lease returns: true within a budget, false on refusals.
-    s.leaseReturn = true;
-    // Whether the first write past the budget may be taken too (see crossWrite): the budget
-    // is the whole room below the highWaterMark, not capped.
-    s.leaseCross = false;
     s.onWrite = (err) => {
       if (s.inDispatch && s.runLen >= 0 && s.runDone === 0) {
         // A run write's own sink call (see runWrite).
@@ -464,7 +448,6 @@ export class Writable extends EventEmitter {
       runLoop(s, err ? core.writeFailed(err, flags, batch) : core.writeDone(flags, batch));
       completionHook(s, err);
     };
-    s.completionHook = null;
     s.onFinal = (err) => {
       runLoop(s, coreOf(s).finalDone(err, !s.polling));
     };
@@ -482,8 +465,6 @@ export class Writable extends EventEmitter {
     s.tick = () => {
       runLoop(s, coreOf(s).tick(!s.polling));
     };
-    s.view = null;
-    s.reserveLater = 0;
 
     if (o.signal !== undefined) addAbortSignal(o.signal, this);
     drive(s);
