@@ -1275,16 +1275,18 @@ impl<C, E: StreamError> WritableCore<C, E> {
             return CallbackSlot::None;
         }
         if err.is_none()
-            && !listed
             && !final_was_called
-            && self.opts.has_final
             && self.has(FINAL_CALLED)
             && self.end_cbs == 0
-            && self.end_cbs_unlisted == 0
+            && self.end_cbs_unlisted == u32::from(listed)
         {
-            // finish_maybe() handed `final` to the sink: decide where the callback goes once
-            // that call has returned (and maybe failed synchronously).
-            self.end_cbs_unlisted += 1;
+            // finish_maybe() handed `final` to the sink, or emitted 'prefinish': decide where
+            // the callback goes once that call has returned (and maybe failed synchronously),
+            // or the listeners have run (and maybe destroyed the stream). Alone in the end list
+            // (a listed one is there already), uncounted until then.
+            if !listed {
+                self.end_cbs_unlisted += 1;
+            }
             self.emit(Step::PlaceEndCallback);
             return CallbackSlot::End;
         }
