@@ -275,6 +275,11 @@ enum Step<C, E> {
     FinishMaybeTail { sync: bool },
     /// `callFinal`'s callback after `'prefinish'`: the tick that finishes.
     FinalDoneTail,
+    /// `errorBuffer`'s loop: take a discarded write's units (with those of the callback-less
+    /// writes before it) off `length`, then call its callback with `err`.
+    DiscardedWriteCallback { units: u64, ord: u64, err: E },
+    /// `errorBuffer`'s loop after the last callback: the units of the writes after it.
+    ReleaseUnits { units: u64 },
     /// `finish` after `'finish'`: autoDestroy.
     AutoDestroy,
     /// `emitErrorCloseNT` after `'error'`.
@@ -1938,36 +1943,36 @@ impl<C, E: StreamError> WritableCore<C, E> {
             let count = u32::try_from(self.buffered_chunks.len()).unwrap_or(u32::MAX);
             self.emit(Step::Out(Output::Discard { count }));
         }
-        let mut cbs = 0u32;
-        let mut first = None;
         self.buffered_chunks.clear();
+        // Node takes each write's units off `length` just before calling its callback, so a
+        // callback sees the writes after it still counted. Numbered callbacks let the driver
+        // call the discarded writes' callbacks now, even while earlier writes' callbacks still
+        // wait for their ticks, as Node does.
+        let mut units = 0u64;
+        let mut called = false;
         while let Some(req) = self.buffered.pop_front() {
-            self.length = self.length.saturating_sub(req.len);
+            units = units.saturating_add(req.len);
             if req.cb.is_some() {
-                cbs += 1;
-                first.get_or_insert(req.ord);
+                // Node makes a new ERR_STREAM_DESTROYED for each callback.
+                let err = match &errored {
+                    Some(e) => e.clone(),
+                    None => E::from_code(ErrorCode::Destroyed("write")),
+                };
+                self.emit(Step::DiscardedWriteCallback {
+                    units,
+                    ord: req.ord,
+                    err,
+                });
+                units = 0;
+                called = true;
             }
         }
-        self.buffered_cbs = 0;
-        // Node calls the discarded writes' callbacks now, even while earlier writes' callbacks
-        // still wait for their ticks; numbered callbacks let the driver do the same.
-        self.error_buffer_callbacks(cbs, errored, first.unwrap_or(self.next_ord));
-    }
-
-    /// The callbacks half of `errorBuffer`: `cbs` discarded writes, then the end callbacks.
-    fn error_buffer_callbacks(&mut self, cbs: u32, errored: Option<E>, first: u64) {
-        for i in 0..cbs {
-            // Node makes a new ERR_STREAM_DESTROYED for each callback.
-            let err = match &errored {
-                Some(e) => e.clone(),
-                None => E::from_code(ErrorCode::Destroyed("write")),
-            };
-            self.emit(Step::Out(Output::WriteCallbacks {
-                first: first + u64::from(i),
-                count: 1,
-                result: Err(err),
-            }));
+        if called {
+            self.emit(Step::ReleaseUnits { units });
+        } else {
+            self.length = self.length.saturating_sub(units);
         }
+        self.buffered_cbs = 0;
         let err = errored.unwrap_or_else(|| E::from_code(ErrorCode::Destroyed("end")));
         self.call_finished_callbacks(Err(err));
     }
@@ -2159,6 +2164,18 @@ impl<C, E: StreamError> WritableCore<C, E> {
             Step::FinalDoneTail => {
                 self.pending_cb += 1;
                 self.schedule(Task::Finish);
+                None
+            }
+            Step::DiscardedWriteCallback { units, ord, err } => {
+                self.length = self.length.saturating_sub(units);
+                Some(Output::WriteCallbacks {
+                    first: ord,
+                    count: 1,
+                    result: Err(err),
+                })
+            }
+            Step::ReleaseUnits { units } => {
+                self.length = self.length.saturating_sub(units);
                 None
             }
             Step::OnWriteErrorTail(err) => {
