@@ -271,6 +271,8 @@ enum Step<C, E> {
     AfterWriteTail,
     /// `onwriteError` after the callback: error the buffer, then `errorOrDestroy`.
     OnWriteErrorTail(E),
+    /// `errorOrDestroy` after `errorBuffer`'s callbacks.
+    ErrorOrDestroy(E),
     /// `finishMaybe` after `prefinish()`.
     FinishMaybeTail { sync: bool },
     /// `callFinal`'s callback after `'prefinish'`: the tick that finishes.
@@ -2179,7 +2181,13 @@ impl<C, E: StreamError> WritableCore<C, E> {
                 None
             }
             Step::OnWriteErrorTail(err) => {
+                // errorBuffer's callbacks run before errorOrDestroy: they see the stream not
+                // yet destroyed, and what they do comes first.
                 self.error_buffer();
+                self.emit(Step::ErrorOrDestroy(err));
+                None
+            }
+            Step::ErrorOrDestroy(err) => {
                 self.error_or_destroy(err, false);
                 None
             }

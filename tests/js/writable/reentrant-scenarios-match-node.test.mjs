@@ -4,7 +4,8 @@ import { trace, props, NodeWritable, OurWritable } from '../helpers/trace.mjs';
 
 // Seeded random scenarios in which listeners and callbacks act on the stream while it runs
 // them ('drain', 'prefinish', 'finish', write callbacks: write, cork, uncork, end), to sinks
-// that complete inside their call, on a microtask or on setImmediate; each is run on
+// that complete inside their call, on a microtask or on setImmediate (or fail on a microtask);
+// each is run on
 // node:stream and on ours, and everything observable must be the same. The core's own
 // differential test (tests/core_props.rs) drives the core against Node without re-entrancy;
 // this covers the faces' handling of calls made from inside the loop. Sink failures stay out
@@ -42,7 +43,10 @@ function plan(seed) {
     return out;
   };
   const sizes = Array.from({ length: 64 }, () => pick([0, 1, 3, 8, 20]));
-  const completions = Array.from({ length: 64 }, () => pick(['sync', 'sync', 'microtask', 'immediate']));
+  const failing = rnd() < 0.15;
+  const completions = Array.from({ length: 64 }, () =>
+    pick(failing ? ['sync', 'microtask', 'immediate', 'fail later'] : ['sync', 'sync', 'microtask', 'immediate']),
+  );
   return {
     objectMode,
     hwm: objectMode ? pick([1, 2, 4]) : pick([0, 4, 16, 40]),
@@ -71,7 +75,8 @@ function scenario(p) {
       const how = p.completions[sinkCalls++ % p.completions.length];
       if (how === 'sync') done();
       else if (how === 'microtask') queueMicrotask(done);
-      else setImmediate(done);
+      else if (how === 'immediate') setImmediate(done);
+      else queueMicrotask(() => done(new Error('sink failed')));
     };
     const options = {
       objectMode: p.objectMode,
