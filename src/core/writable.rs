@@ -277,11 +277,8 @@ enum Step<C, E> {
     FinishMaybeTail { sync: bool },
     /// `callFinal`'s callback after `'prefinish'`: the tick that finishes.
     FinalDoneTail,
-    /// `errorBuffer`'s loop: take a discarded write's units (with those of the callback-less
-    /// writes before it) off `length`, then call its callback with `err`.
-    DiscardedWriteCallback { units: u64, ord: u64, err: E },
-    /// `errorBuffer`'s loop after the last callback: the units of the writes after it.
-    ReleaseUnits { units: u64 },
+    /// `errorBuffer`'s loop after a discarded write's callback.
+    ErrorBufferLoop,
     /// `finish` after `'finish'`: autoDestroy.
     AutoDestroy,
     /// `emitErrorCloseNT` after `'error'`.
@@ -1940,42 +1937,44 @@ impl<C, E: StreamError> WritableCore<C, E> {
         if self.has(WRITING) {
             return;
         }
-        let errored = self.errored.clone();
-        if !self.buffered.is_empty() {
+        self.error_buffer_loop();
+    }
+
+    /// Node's `errorBuffer` loop, from where it is: take each buffered write's units off
+    /// `length` just before calling its callback (a callback sees the writes after it still
+    /// counted), re-reading the buffer after each callback (one may buffer more writes, which
+    /// the same loop discards), then the end callbacks. Numbered callbacks let the driver call
+    /// the discarded writes' callbacks now, even while earlier writes' callbacks still wait for
+    /// their ticks, as Node does.
+    fn error_buffer_loop(&mut self) {
+        if !self.buffered_chunks.is_empty() {
             let count = u32::try_from(self.buffered_chunks.len()).unwrap_or(u32::MAX);
             self.emit(Step::Out(Output::Discard { count }));
+            self.buffered_chunks.clear();
         }
-        self.buffered_chunks.clear();
-        // Node takes each write's units off `length` just before calling its callback, so a
-        // callback sees the writes after it still counted. Numbered callbacks let the driver
-        // call the discarded writes' callbacks now, even while earlier writes' callbacks still
-        // wait for their ticks, as Node does.
-        let mut units = 0u64;
-        let mut called = false;
         while let Some(req) = self.buffered.pop_front() {
-            units = units.saturating_add(req.len);
+            self.length = self.length.saturating_sub(req.len);
             if req.cb.is_some() {
+                self.buffered_cbs = self.buffered_cbs.saturating_sub(1);
                 // Node makes a new ERR_STREAM_DESTROYED for each callback.
-                let err = match &errored {
+                let err = match &self.errored {
                     Some(e) => e.clone(),
                     None => E::from_code(ErrorCode::Destroyed("write")),
                 };
-                self.emit(Step::DiscardedWriteCallback {
-                    units,
-                    ord: req.ord,
-                    err,
-                });
-                units = 0;
-                called = true;
+                self.emit(Step::Out(Output::WriteCallbacks {
+                    first: req.ord,
+                    count: 1,
+                    result: Err(err),
+                }));
+                self.emit(Step::ErrorBufferLoop);
+                return;
             }
         }
-        if called {
-            self.emit(Step::ReleaseUnits { units });
-        } else {
-            self.length = self.length.saturating_sub(units);
-        }
         self.buffered_cbs = 0;
-        let err = errored.unwrap_or_else(|| E::from_code(ErrorCode::Destroyed("end")));
+        let err = self
+            .errored
+            .clone()
+            .unwrap_or_else(|| E::from_code(ErrorCode::Destroyed("end")));
         self.call_finished_callbacks(Err(err));
     }
 
@@ -2168,16 +2167,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
                 self.schedule(Task::Finish);
                 None
             }
-            Step::DiscardedWriteCallback { units, ord, err } => {
-                self.length = self.length.saturating_sub(units);
-                Some(Output::WriteCallbacks {
-                    first: ord,
-                    count: 1,
-                    result: Err(err),
-                })
-            }
-            Step::ReleaseUnits { units } => {
-                self.length = self.length.saturating_sub(units);
+            Step::ErrorBufferLoop => {
+                self.error_buffer_loop();
                 None
             }
             Step::OnWriteErrorTail(err) => {
