@@ -34,16 +34,21 @@ function plan(seed) {
   const rnd = prng(seed);
   const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
   const objectMode = rnd() < 0.3;
+  const failing = rnd() < 0.15;
+  // Node flushes a corked buffer to the sink from a failed write's callback (the stream is
+  // errored but not yet destroyed; clearBuffer does not check errored), and can take
+  // writableLength below 0 doing so; the core refuses writes to an errored stream. So corking
+  // stays out of the scenarios with a failing sink.
+  const kinds = failing
+    ? ['write', 'write', 'write', 'writeCb', 'end', 'endChunk', 'destroy']
+    : ['write', 'write', 'write', 'writeCb', 'cork', 'uncork', 'uncork', 'end', 'endChunk', 'destroy'];
   const actions = () => {
     const n = Math.floor(rnd() * 4);
     const out = [];
-    for (let i = 0; i < n; i++) {
-      out.push(pick(['write', 'write', 'write', 'writeCb', 'cork', 'uncork', 'uncork', 'end', 'endChunk', 'destroy']));
-    }
+    for (let i = 0; i < n; i++) out.push(pick(kinds));
     return out;
   };
   const sizes = Array.from({ length: 64 }, () => pick([0, 1, 3, 8, 20]));
-  const failing = rnd() < 0.15;
   const completions = Array.from({ length: 64 }, () =>
     pick(failing ? ['sync', 'microtask', 'immediate', 'fail later'] : ['sync', 'sync', 'microtask', 'immediate']),
   );
