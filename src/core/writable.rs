@@ -271,8 +271,9 @@ enum Step<C, E> {
     AfterWriteTail,
     /// `onwriteError` after the callback: error the buffer, then `errorOrDestroy`.
     OnWriteErrorTail(E),
-    /// `errorOrDestroy` after `errorBuffer`'s callbacks.
-    ErrorOrDestroy(E),
+    /// `errorOrDestroy` after the callbacks that precede it (`errorBuffer`'s after a sink
+    /// failure, the end callbacks after a failed final).
+    ErrorOrDestroy { err: E, sync: bool },
     /// `finishMaybe` after `prefinish()`.
     FinishMaybeTail { sync: bool },
     /// `callFinal`'s callback after `'prefinish'`: the tick that finishes.
@@ -1458,9 +1459,10 @@ impl<C, E: StreamError> WritableCore<C, E> {
         self.pending_cb = self.pending_cb.saturating_sub(1);
         match result {
             Err(err) => {
+                // The end callbacks see the stream before errorOrDestroy, as in Node.
                 self.call_finished_callbacks(Err(err.clone()));
                 let sync = self.has(SYNC);
-                self.error_or_destroy(err, sync);
+                self.emit(Step::ErrorOrDestroy { err, sync });
             }
             Ok(()) => {
                 if self.need_finish() {
@@ -2175,11 +2177,11 @@ impl<C, E: StreamError> WritableCore<C, E> {
                 // errorBuffer's callbacks run before errorOrDestroy: they see the stream not
                 // yet destroyed, and what they do comes first.
                 self.error_buffer();
-                self.emit(Step::ErrorOrDestroy(err));
+                self.emit(Step::ErrorOrDestroy { err, sync: false });
                 None
             }
-            Step::ErrorOrDestroy(err) => {
-                self.error_or_destroy(err, false);
+            Step::ErrorOrDestroy { err, sync } => {
+                self.error_or_destroy(err, sync);
                 None
             }
             Step::FinishMaybeTail { sync } => {

@@ -40,8 +40,8 @@ function plan(seed) {
   // writableLength below 0 doing so; the core refuses writes to an errored stream. So corking
   // stays out of the scenarios with a failing sink.
   const kinds = failing
-    ? ['write', 'write', 'write', 'writeCb', 'end', 'endChunk', 'destroy']
-    : ['write', 'write', 'write', 'writeCb', 'cork', 'uncork', 'uncork', 'end', 'endChunk', 'destroy'];
+    ? ['write', 'write', 'write', 'writeCb', 'end', 'endChunk', 'destroy', 'destroyErr', 'string']
+    : ['write', 'write', 'write', 'writeCb', 'cork', 'uncork', 'uncork', 'end', 'endChunk', 'destroy', 'destroyErr', 'string'];
   const actions = () => {
     const n = Math.floor(rnd() * 4);
     const out = [];
@@ -56,7 +56,8 @@ function plan(seed) {
     objectMode,
     hwm: objectMode ? pick([1, 2, 4]) : pick([0, 4, 16, 40]),
     writev: rnd() < 0.4,
-    final: rnd() < 0.4 ? pick(['sync', 'microtask']) : null,
+    final: rnd() < 0.4 ? pick(['sync', 'microtask', 'fail later']) : null,
+    onError: rnd() < 0.3 ? actions() : [],
     top: Array.from({ length: 3 }, actions),
     onDrain: actions(),
     onPrefinish: rnd() < 0.3 ? actions() : [],
@@ -101,7 +102,8 @@ function scenario(p) {
       options.final = (done) => {
         log('final', w.writableLength);
         if (p.final === 'sync') done();
-        else queueMicrotask(done);
+        else if (p.final === 'microtask') queueMicrotask(done);
+        else queueMicrotask(() => done(new Error('final failed')));
       };
     }
     const w = listen(new Writable(options));
@@ -113,7 +115,7 @@ function scenario(p) {
           // After end(): writes (refused) and uncork() only; cork() after end() is the
           // documented divergence.
           if (ended && a !== 'uncork' && a !== 'write' && a !== 'writeCb') continue;
-          if (a === 'destroy' && p.destroyAt > 1) continue;
+          if ((a === 'destroy' || a === 'destroyErr') && p.destroyAt > 1) continue;
           const size = p.sizes[sizeAt++ % p.sizes.length];
           const chunk = p.objectMode ? { n: sizeAt } : Buffer.alloc(size);
           if (a === 'write') {
@@ -141,6 +143,12 @@ function scenario(p) {
           } else if (a === 'destroy') {
             w.destroy();
             log(where, 'destroy', props(w));
+          } else if (a === 'destroyErr') {
+            w.destroy(new Error(`destroyed ${where}`));
+            log(where, 'destroy with error', props(w));
+          } else if (a === 'string') {
+            const str = p.objectMode ? 'text' : 'é'.repeat(size);
+            log(where, 'write string', w.write(str, p.objectMode ? undefined : 'utf8'), w.writableLength);
           }
         }
       } finally {
@@ -150,7 +158,7 @@ function scenario(p) {
     w.on('drain', () => act(p.onDrain, 'in drain'));
     w.on('prefinish', () => act(p.onPrefinish, 'in prefinish'));
     w.on('finish', () => act(p.onFinish, 'in finish'));
-    w.on('error', () => {});
+    w.on('error', () => act(p.onError, 'in error'));
     w.on('close', () => act(p.onClose, 'in close'));
     for (const list of p.top) {
       act(list, 'top');
