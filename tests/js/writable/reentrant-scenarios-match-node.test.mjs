@@ -63,6 +63,7 @@ function plan(seed) {
     onPrefinish: rnd() < 0.3 ? actions() : [],
     onFinish: rnd() < 0.2 ? actions() : [],
     onClose: rnd() < 0.2 ? actions() : [],
+    onEndCb: rnd() < 0.3 ? actions() : [],
     destroyAt: rnd() < 0.15 ? 1 : 1e9,
     onWriteCb: Array.from({ length: 8 }, actions),
     sizes,
@@ -138,7 +139,10 @@ function scenario(p) {
             log(where, 'end', props(w));
           } else if (a === 'endChunk') {
             ended = true;
-            w.end(chunk, (err) => log('end cb', err ?? null, props(w)));
+            w.end(chunk, (err) => {
+              log('end cb', err ?? null, props(w));
+              act(p.onEndCb, 'in end cb');
+            });
             log(where, 'end chunk', props(w));
           } else if (a === 'destroy') {
             w.destroy();
@@ -147,8 +151,8 @@ function scenario(p) {
             w.destroy(new Error(`destroyed ${where}`));
             log(where, 'destroy with error', props(w));
           } else if (a === 'string') {
-            const str = p.objectMode ? 'text' : 'é'.repeat(size);
-            log(where, 'write string', w.write(str, p.objectMode ? undefined : 'utf8'), w.writableLength);
+            const [str, enc] = p.objectMode ? ['text', undefined] : size % 2 === 0 ? ['ab'.repeat(size), 'hex'] : ['é'.repeat(size), 'utf8'];
+            log(where, 'write string', w.write(str, enc), w.writableLength);
           }
         }
       } finally {
