@@ -64,6 +64,9 @@ function plan(seed) {
     onFinish: rnd() < 0.2 ? actions() : [],
     onClose: rnd() < 0.2 ? actions() : [],
     onEndCb: rnd() < 0.3 ? actions() : [],
+    autoDestroy: rnd() < 0.8,
+    emitClose: rnd() < 0.8,
+    construct: rnd() < 0.2 ? pick(['sync', 'microtask', 'immediate']) : null,
     destroyAt: rnd() < 0.15 ? 1 : 1e9,
     onWriteCb: Array.from({ length: 8 }, actions),
     sizes,
@@ -88,6 +91,8 @@ function scenario(p) {
     const options = {
       objectMode: p.objectMode,
       highWaterMark: p.hwm,
+      autoDestroy: p.autoDestroy,
+      emitClose: p.emitClose,
       write(chunk, enc, done) {
         log('sink', p.objectMode ? chunk.n : chunk.length, w.writableLength);
         complete(done);
@@ -97,6 +102,14 @@ function scenario(p) {
       options.writev = (entries, done) => {
         log('sink batch', entries.length, w.writableLength);
         complete(done);
+      };
+    }
+    if (p.construct) {
+      options.construct = (done) => {
+        log('construct');
+        if (p.construct === 'sync') done();
+        else if (p.construct === 'microtask') queueMicrotask(done);
+        else setImmediate(done);
       };
     }
     if (p.final) {
