@@ -7,9 +7,9 @@
 //
 // Protocol (see src/core/sim.rs for the same in Rust): call a core command; if it reports
 // outputs, run `drive()`, which polls the core and does what each output says. A command issued
-// from a listener or callback the loop is running carries out its own outputs at once, in a nest
-// that leaves what waited behind the running output for later (the core's `nest()`); one issued
-// from inside a sink call leaves them to the running loop, which handles them next. The face's
+// from a listener, callback or sink call the loop is running carries out its own outputs at
+// once, in a nest that leaves what waited behind the running output for later (the core's
+// `nest()`), as Node does inside the call. The face's
 // own state is one FaceState object per stream (stream[kFace], `s` in the code). To save calls
 // into the core, the inputs that end a sink call or report a completion outside the loop return
 // the next output themselves, and a completion inside a sink call the face is making is held
@@ -287,7 +287,8 @@ class FaceState {
     this.destroyCbs = null;
     this.polling = false;
     // While the poll loop runs user code (a listener, a callback) for an output: a call from
-    // that code handles its own outputs at once, in a nest (see drive).
+    // that code (or from a sink call, inDispatch) handles its own outputs at once, in a nest
+    // (see drive).
     this.inHandler = false;
     // The face's nests in progress (see nestedLoop).
     this.nests = 0;
@@ -525,7 +526,7 @@ export class Writable extends EventEmitter {
     const polling = this[kFace].polling;
     if (!polling) {
       runLoop(this[kFace], core.uncork(batch, 1));
-    } else if (this[kFace].inHandler && !this[kFace].inDispatch) {
+    } else if (this[kFace].inHandler || this[kFace].inDispatch) {
       nestedLoop(this[kFace], core.uncork(batch, 2));
     } else {
       core.uncork(batch, 0);
@@ -1040,15 +1041,15 @@ function callConstruct(s) {
 }
 
 /**
- * The poll loop: do what the core says until it has nothing left. Inside the loop the outputs
- * wait for it, unless the loop is running user code (a listener, a callback) for an output:
- * then the call that drove this carries out its own outputs at once, in a nest (the core's
- * `nest()`, ahead of what waited behind that output), as Node does inside the call: uncork()
- * in a 'drain' listener has flushed the buffer to the sink when it returns.
+ * The poll loop: do what the core says until it has nothing left. Inside the loop, a call from
+ * the user code it runs (a listener, a callback, a sink call) carries out its own outputs at
+ * once, in a nest (the core's `nest()`, ahead of what waited behind the output being handled),
+ * as Node does inside the call: uncork() in a 'drain' listener has flushed the buffer to the
+ * sink when it returns, and destroy() from a sink call has run the stream's destroy.
  */
 function drive(s) {
   if (!s.polling) runLoop(s, coreOf(s).poll());
-  else if (s.inHandler && !s.inDispatch) nestedLoop(s, coreOf(s).nest());
+  else if (s.inHandler || s.inDispatch) nestedLoop(s, coreOf(s).nest());
 }
 
 /**
@@ -1097,8 +1098,8 @@ function runLoop(s, op, nested) {
         continue;
       }
       const uses = s.uses;
-      // The user code run for an output (a listener, a callback) may nest (see drive); a sink
-      // call may not.
+      // The user code run for an output (a listener, a callback) may nest (see drive); so may
+      // a sink call (inDispatch).
       s.inHandler = true;
       switch (op & NOT_LAST) {
         case C.O_NONE:

@@ -148,7 +148,7 @@ pub struct WasmCore {
     /// Steps at the back of the core's queue that polls leave alone: those behind the output
     /// whose user code (a listener, a callback) called `nest()` (see `nest`).
     barrier: usize,
-    /// The steps behind the last output other than a write, writev or final.
+    /// The steps behind the last output (but a final) the face was handed.
     outer: usize,
     /// `barrier` and `outer` of each nest being carried out, to restore when it ends.
     nests: Vec<(usize, usize)>,
@@ -402,10 +402,9 @@ impl WasmCore {
         }
     }
 
-    /// From user code the face runs for an output other than a write, writev or final (a
-    /// listener, a callback): carry out what that code's calls into the core added, ahead of
-    /// the steps that waited behind that output (`WritableCore::poll_ahead_of`), as Node does
-    /// inside those calls. Polls leave those steps alone until the nest ends: when a poll finds
+    /// From user code the face runs for an output (a listener, a callback, a sink call): carry
+    /// out what that code's calls into the core added, ahead of the steps that waited behind
+    /// that output (`WritableCore::poll_ahead_of`), as Node does inside those calls. Polls leave those steps alone until the nest ends: when a poll finds
     /// nothing ahead of them (it answers `O_NONE`, or an output with `LAST`: the face then
     /// handles that output and polls no more in the nest), or at `unnestTo()`. Returns the first
     /// output's opcode.
@@ -577,7 +576,10 @@ impl WasmCore {
             return O_NONE;
         };
         let op = match out {
-            Output::Write(()) => return self.write_opcode(),
+            Output::Write(()) => {
+                self.outer = self.core.queued();
+                return self.write_opcode();
+            }
             Output::Writev(batch) => {
                 // The batch size goes in the opcode too (`RUN_SHIFT`), saving a `count` call.
                 self.out_count = u32::try_from(batch.len()).unwrap_or(u32::MAX);
@@ -587,6 +589,7 @@ impl WasmCore {
                     0
                 };
                 let size = (batch.len() as u64).min(RUN_MAX) as u32;
+                self.outer = self.core.queued();
                 return O_WRITEV | quiet | size << RUN_SHIFT;
             }
             Output::Final => return O_FINAL,
