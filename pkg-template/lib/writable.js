@@ -852,7 +852,14 @@ function sinkCallReturned(s, r, uses) {
   s.pending = 0;
   completedInCall = true;
   if ((r & FOLDABLE) === 0 || s.uses !== uses) {
-    return afterDispatch(s, s.core.writeDoneReturned());
+    let rr = s.core.writeDoneReturned();
+    if ((rr & C.RETURN_LATER) !== 0) {
+      // Node's onwrite hands the next buffered write to the sink inside the completion, so
+      // write() reads the length after that sink call (and any it completes inside).
+      drive(s);
+      rr = coreOf(s).writeReturned();
+    }
+    return afterDispatch(s, rr);
   }
   // Completed inside the call, nothing touched the core meanwhile, and the core said that
   // completion is silent: write() returns true and the completion is reported with the next

@@ -1553,6 +1553,18 @@ impl<C, E: StreamError> WritableCore<C, E> {
         self.poll_ahead_of(0)
     }
 
+    /// Whether the next output hands a buffered write (or writev) to the sink: after a
+    /// completion inside a sink call, Node's `onwrite` does that (`clearBuffer`) before the
+    /// call returns, so a driver that evaluates `write()`'s return afterwards
+    /// ([`write_returned`](Self::write_returned)) lets the sink have it first.
+    pub fn hands_out_next(&self) -> bool {
+        self.lane_write.is_some()
+            || matches!(
+                self.steps.front(),
+                Some(Step::DoWrite(Output::Write(_) | Output::Writev(_)))
+            )
+    }
+
     /// How many steps wait in the queue (outputs to come, or silent steps before them).
     pub fn queued(&self) -> usize {
         self.steps.len()
