@@ -485,6 +485,7 @@ export class Writable extends EventEmitter {
   }
 
   end(chunk, encoding, cb) {
+    const s = this[kFace];
     if (typeof chunk === 'function') {
       cb = chunk;
       chunk = null;
@@ -495,39 +496,41 @@ export class Writable extends EventEmitter {
     }
     let rejected = false;
     if (chunk !== null && chunk !== undefined) {
-      rejected = writeChunk(this[kFace], chunk, encoding, null, 0) === REJECTED;
+      rejected = writeChunk(s, chunk, encoding, null, 0) === REJECTED;
     }
     const hasCb = typeof cb === 'function';
-    const r = coreOf(this[kFace]).end(hasCb, rejected);
+    const r = coreOf(s).end(hasCb, rejected);
     const slot = (r >> 3) & 3;
-    if (slot === C.SLOT_ONE_OFF) this[kFace].oneOff.push(cb);
-    else if (slot === C.SLOT_END) this[kFace].endCbs.push(cb);
-    if ((r & C.HAS_OUTPUT) !== 0) drive(this[kFace]);
+    if (slot === C.SLOT_ONE_OFF) s.oneOff.push(cb);
+    else if (slot === C.SLOT_END) s.endCbs.push(cb);
+    if ((r & C.HAS_OUTPUT) !== 0) drive(s);
     return this;
   }
 
   cork() {
-    const budget = coreOf(this[kFace]).cork();
+    const s = this[kFace];
+    const budget = coreOf(s).cork();
     if (budget > 0) {
-      this[kFace].lease = budget;
-      this[kFace].leaseReturn = true;
-      this[kFace].leaseCross = true;
+      s.lease = budget;
+      s.leaseReturn = true;
+      s.leaseCross = true;
     } else if (budget < 0) {
-      this[kFace].lease = Infinity;
-      this[kFace].leaseReturn = false;
+      s.lease = Infinity;
+      s.leaseReturn = false;
     }
   }
 
   uncork() {
+    const s = this[kFace];
     // coreOf without its end of the budget: the budget's writes go with uncork() (first), and
     // the first output comes back with it.
-    const batch = this[kFace].reserveLater === 0 ? takeLease(this[kFace]) : 0;
-    const core = coreOf(this[kFace]);
-    const polling = this[kFace].polling;
+    const batch = s.reserveLater === 0 ? takeLease(s) : 0;
+    const core = coreOf(s);
+    const polling = s.polling;
     if (!polling) {
-      runLoop(this[kFace], core.uncork(batch, 1));
-    } else if (this[kFace].inHandler || this[kFace].inDispatch) {
-      nestedLoop(this[kFace], core.uncork(batch, 2));
+      runLoop(s, core.uncork(batch, 1));
+    } else if (s.inHandler || s.inDispatch) {
+      nestedLoop(s, core.uncork(batch, 2));
     } else {
       core.uncork(batch, 0);
     }
@@ -541,20 +544,22 @@ export class Writable extends EventEmitter {
   }
 
   destroy(err, cb) {
-    const core = coreOf(this[kFace]);
+    const s = this[kFace];
+    const core = coreOf(s);
     if ((core.state & C.S_DESTROYED) !== 0) {
       if (typeof cb === 'function') cb();
       return this;
     }
-    if (typeof cb === 'function') this[kFace].destroyCbs.push(cb);
+    if (typeof cb === 'function') s.destroyCbs.push(cb);
     core.destroy(err);
-    drive(this[kFace]);
+    drive(s);
     return this;
   }
 
   pipe() {
-    coreOf(this[kFace]).error(errors.cannotPipe());
-    drive(this[kFace]);
+    const s = this[kFace];
+    coreOf(s).error(errors.cannotPipe());
+    drive(s);
   }
 
   _write(chunk, encoding, cb) {
@@ -615,20 +620,22 @@ export class Writable extends EventEmitter {
   }
 
   [kReserve](units) {
+    const s = this[kFace];
     // Inside a sink call the core must hear of it now (a folded completion depends on nothing
     // having touched the core meanwhile); otherwise it waits for the chunk's write (see
     // s.reserveLater).
-    if (this[kFace].inDispatch) {
-      coreOf(this[kFace]).reserve(units);
+    if (s.inDispatch) {
+      coreOf(s).reserve(units);
     } else {
       // Writes accepted on a cork budget came first, and the budget did not count these units.
-      if (this[kFace].lease !== NO_LEASE) endLease(this[kFace]);
-      this[kFace].reserveLater += units;
+      if (s.lease !== NO_LEASE) endLease(s);
+      s.reserveLater += units;
     }
   }
 
   [kUnreserve](units) {
-    if ((coreOf(this[kFace]).unreserve(units) & C.HAS_OUTPUT) !== 0) drive(this[kFace]);
+    const s = this[kFace];
+    if ((coreOf(s).unreserve(units) & C.HAS_OUTPUT) !== 0) drive(s);
   }
 
   [kWriteReserved](chunk, cb) {
@@ -642,11 +649,12 @@ export class Writable extends EventEmitter {
    * Node-style callback in between.
    */
   [kWriteReservedQuiet](chunk, sink) {
+    const s = this[kFace];
     completedInCall = false;
     const ret =
-      sink !== null && (this[kFace].objectMode ? chunk !== null : chunk instanceof Uint8Array)
-        ? writeToSinkObject(this[kFace], chunk, sink)
-        : writeChunk(this[kFace], chunk, null, null, RESERVED);
+      sink !== null && (s.objectMode ? chunk !== null : chunk instanceof Uint8Array)
+        ? writeToSinkObject(s, chunk, sink)
+        : writeChunk(s, chunk, null, null, RESERVED);
     if (ret === REJECTED) return REJECTED;
     return completedInCall;
   }
