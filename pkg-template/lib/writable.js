@@ -1074,6 +1074,7 @@ function drive(s) {
  */
 function nestedLoop(s, op) {
   const depth = s.nests;
+  const inHandler = s.inHandler; // false when the nest comes from a sink call
   s.nests = depth + 1;
   s.inHandler = false;
   s.polling = false;
@@ -1083,7 +1084,7 @@ function nestedLoop(s, op) {
     done = true;
   } finally {
     s.polling = true;
-    s.inHandler = true;
+    s.inHandler = inHandler;
     s.nests = depth;
     if (!done) s.core.unnestTo(depth);
   }
