@@ -1231,3 +1231,54 @@ fn the_finishing_tick_after_final_waits_for_what_prefinish_listeners_did() {
     }
     assert_eq!(events, ["prefinish", "callback true", "Finish"]);
 }
+
+#[test]
+fn a_buffered_batch_counts_refusals_and_units_as_its_writes_one_by_one_would() {
+    // `write_buffered_batch` counts in bulk (in object mode without a pass over the units):
+    // the same refusals, length, need_drain and counters as the same writes made one by one,
+    // from below, at and above the highWaterMark, with highWaterMarks 0 and 1 and empty chunks.
+    use wasm_writable::core::{Callback, WritableCore, WriteStatus};
+    for object_mode in [false, true] {
+        for hwm in [0u64, 1, 3, 5, 40] {
+            for before in [0usize, 1, 4] {
+                let lens = [2u64, 0, 3, 1, 7, 0, 1];
+                let run = |batch: bool| {
+                    let mut c = WritableCore::<(), ErrorCode>::new(Options {
+                        high_water_mark: hwm,
+                        has_writev: true,
+                        ..Options::new(object_mode)
+                    });
+                    c.cork();
+                    for _ in 0..before {
+                        let _ = c.write((), 1, Callback::None);
+                    }
+                    let refused = if batch {
+                        c.write_buffered_batch(lens.iter().map(|&len| ((), len)))
+                    } else {
+                        lens.iter()
+                            .filter(|&&len| {
+                                !matches!(
+                                    c.write((), len, Callback::None),
+                                    WriteStatus::Buffered(true)
+                                )
+                            })
+                            .count() as u64
+                    };
+                    (
+                        refused,
+                        c.length(),
+                        c.need_drain(),
+                        c.buffered_count(),
+                        c.pending_callbacks(),
+                        c.stats().clone(),
+                    )
+                };
+                assert_eq!(
+                    run(true),
+                    run(false),
+                    "object_mode {object_mode}, hwm {hwm}, {before} writes before"
+                );
+            }
+        }
+    }
+}

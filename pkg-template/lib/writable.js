@@ -123,7 +123,13 @@ const OP_MASK = C.QUIET - 1;
 /** An opcode below RUN_UNIT without LAST. */
 const NOT_LAST = ~C.LAST;
 /** s.leaseLens before the first write on a budget. */
-const NO_LENS = new Float64Array(0);
+const NO_LENS = new Uint32Array(0);
+/**
+ * The most units the face takes on its own between two calls into the core (a budget capped to
+ * this is not exact), so every length fits the core's Uint32Array of them: s.lease while the
+ * core refuses buffered writes, when it has no bound of its own.
+ */
+const LENS_MAX = 2 ** 32 - 1;
 
 /**
  * The stream's core, after reporting a held-back completion if there is one: every use of the
@@ -511,11 +517,11 @@ export class Writable extends EventEmitter {
     const s = this[kFace];
     const budget = coreOf(s).cork();
     if (budget > 0) {
-      s.lease = budget;
+      s.lease = Math.min(budget, LENS_MAX);
       s.leaseReturn = true;
-      s.leaseCross = true;
+      s.leaseCross = budget <= LENS_MAX;
     } else if (budget < 0) {
-      s.lease = Infinity;
+      s.lease = LENS_MAX;
       s.leaseReturn = false;
     }
   }
@@ -711,7 +717,7 @@ function writeChunk(s, chunk, encoding, cb, reserved) {
   if (cb === null && reserved === 0) {
     if (len <= s.lease) return leaseWrite(s, chunk, encoding, len);
     if (s.steady && s.runLen < 0) return runWrite(s, chunk, encoding, len, null);
-    if (s.leaseCross) return crossWrite(s, chunk, encoding, len);
+    if (s.leaseCross && len <= LENS_MAX) return crossWrite(s, chunk, encoding, len);
   }
   const r = coreWrite(s, len, cb, reserved);
   if ((r & 3) !== W_DISPATCH) return writeNotDispatched(s, chunk, encoding, cb, r);
@@ -720,7 +726,7 @@ function writeChunk(s, chunk, encoding, cb, reserved) {
 
 /**
  * A callback-less write within the buffered-write budget the core named (buffered, true), or
- * while it refuses buffered writes (buffered, false: s.lease is Infinity).
+ * while it refuses buffered writes (buffered, false: s.lease is LENS_MAX).
  */
 function leaseWrite(s, chunk, encoding, len) {
   s.lease -= len;
@@ -740,7 +746,7 @@ function leaseWrite(s, chunk, encoding, len) {
  * The face takes it on its own, and those after it on the refusals.
  */
 function crossWrite(s, chunk, encoding, len) {
-  s.lease = Infinity;
+  s.lease = LENS_MAX;
   s.leaseReturn = false;
   s.leaseCross = false;
   return leaseWrite(s, chunk, encoding, len);
@@ -754,7 +760,7 @@ function holdLease(s, r) {
     s.leaseReturn = true;
     s.leaseCross = budget < BUDGET_MAX;
   } else if ((r & C.REFUSING) !== 0) {
-    s.lease = Infinity;
+    s.lease = LENS_MAX;
     s.leaseReturn = false;
   }
 }
@@ -764,7 +770,7 @@ function leaseLensView(s, n) {
   const capacity = Math.max(16, n * 2);
   // leaseLens() may grow wasm memory: take the buffer after it.
   const ptr = s.core.leaseLens(capacity);
-  const view = new Float64Array(wasmMemory().buffer, ptr, capacity);
+  const view = new Uint32Array(wasmMemory().buffer, ptr, capacity);
   s.leaseLens = view;
   return view;
 }

@@ -145,8 +145,10 @@ pub struct WasmCore {
     /// Error payload of the last polled output (`undefined` for success).
     out_error: JsValue,
     /// Lengths of the writes the face accepted on the cork budget, which it writes straight
-    /// into wasm memory through a view (see `leaseLens`) until `writeBufferedBatch`.
-    lease_lens: Vec<f64>,
+    /// into wasm memory through a view (see `leaseLens`) until `writeBufferedBatch`. As
+    /// integers, so the batch reads them without a conversion from a float each: the face
+    /// takes no write of 2^32 units or more on its own.
+    lease_lens: Vec<u32>,
     /// The output after an `O_TICK`, taken with it (see `poll`): the next `poll()` returns it.
     peeked: Option<Output<(), JsStreamError>>,
     /// Steps at the back of the core's queue that polls leave alone: those behind the output
@@ -371,10 +373,10 @@ impl WasmCore {
 
     /// Where the face writes the lengths of the writes it accepts on the cork budget: the
     /// address in wasm memory of room for `capacity` of them (the first ones kept). The face
-    /// views it as a `Float64Array`, made anew when memory grows.
+    /// views it as a `Uint32Array`, made anew when memory grows.
     #[wasm_bindgen(js_name = leaseLens)]
-    pub fn lease_lens(&mut self, capacity: u32) -> *const f64 {
-        self.lease_lens.resize(capacity as usize, 0.0);
+    pub fn lease_lens(&mut self, capacity: u32) -> *const u32 {
+        self.lease_lens.resize(capacity as usize, 0);
         self.lease_lens.as_ptr()
     }
 
@@ -387,7 +389,7 @@ impl WasmCore {
             .get(..count as usize)
             .unwrap_or(&self.lease_lens);
         self.core
-            .write_buffered_batch(lens.iter().map(|&len| ((), len as u64)));
+            .write_buffered_batch(lens.iter().map(|&len| ((), u64::from(len))));
         self.output_flag()
     }
 

@@ -1105,7 +1105,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
     pub fn write_buffered_batch<I>(&mut self, writes: I) -> u64
     where
         I: IntoIterator<Item = (C, u64)>,
-        I::IntoIter: Clone,
+        I::IntoIter: Clone + ExactSizeIterator,
     {
         let writes = writes.into_iter();
         let buffering = self.corked > 0 || self.flags & (WRITING | CONSTRUCTED) != CONSTRUCTED;
@@ -1116,17 +1116,31 @@ impl<C, E: StreamError> WritableCore<C, E> {
             // pass over the lengths, then the buffer takes the writes in bulk.
             self.begin();
             let (ord, chain) = (self.next_ord, self.cb_chain);
-            let (mut total, mut accepted, mut refused, mut n) = (0u64, 0u64, 0u64, 0u64);
             let hwm = self.opts.high_water_mark;
             let object_mode = self.opts.object_mode;
-            let mut length = self.length;
-            for (_, len) in writes.clone() {
-                let units = if object_mode { 1 } else { len };
-                total = total.saturating_add(units);
-                accepted = accepted.saturating_add(len);
-                length = length.saturating_add(units);
-                refused += u64::from(!(length < hwm || length == 0));
-                n += 1;
+            let base = self.length;
+            let (total, accepted, refused, n);
+            if object_mode {
+                let mut sum = 0u64;
+                for (_, len) in writes.clone() {
+                    sum = sum.saturating_add(len);
+                }
+                let count = writes.len() as u64;
+                // A unit each: the i-th (from 1) leaves `length` at base + i, which is never 0
+                // and reaches the highWaterMark from i = hwm - base on.
+                let first = hwm.saturating_sub(base).max(1);
+                (total, accepted, n) = (count, sum, count);
+                refused = (count + 1).saturating_sub(first);
+            } else {
+                // write() returns false once `length` is at the highWaterMark and not 0.
+                let limit = hwm.max(1);
+                let (mut length, mut over) = (base, 0u64);
+                for (_, len) in writes.clone() {
+                    length = length.saturating_add(len);
+                    over += u64::from(length >= limit);
+                }
+                let count = writes.len() as u64;
+                (total, accepted, refused, n) = (length - base, length - base, over, count);
             }
             // With a writev sink the buffer only ever leaves whole (one batch), so the run takes
             // one request record; otherwise each write keeps its own, to go to the sink alone.
