@@ -67,11 +67,6 @@ export const O_WRITE_QUIET = O_WRITE | QUIET;
 // core, so a poll() right after it, with nothing else using the core meanwhile, would answer
 // O_NONE.
 export const LAST = 32;
-// A flag of an O_DRAIN: behind it waits only the rest of afterWrite, silent while nothing but
-// writes whose answers lack HAS_OUTPUT use the core; the face may skip the poll after the
-// listeners and report that with its next call (WD_TAIL, TAIL_FIRST, tailDone()).
-export const TAIL = 16;
-export const TAIL_FIRST = 32;
 // A flag of writeDoneReturned()'s result: the completion handed the next buffered write out;
 // run the poll loop, then ask writeReturned() for write()'s return.
 export const RETURN_LATER = 2;
@@ -79,7 +74,6 @@ export const RETURN_LATER = 2;
 export const WD_POLL = 1;
 export const WD_RETURNED = 2;
 export const WD_RETURNED_W = 4;
-export const WD_TAIL = 8;
 // Flags of a W_DISPATCH result: the sink call's return may be held back (QUIET_RET); write()
 // then returns true (QUIET_TRUE, the budget at BUDGET_SHIFT) or false (QUIET_REFUSING: with
 // refusals).

@@ -145,10 +145,6 @@ function coreOf(s) {
   const pending = s.pending;
   if (pending !== 0) reportPending(s, core, pending);
   if (s.lease !== NO_LEASE) endLease(s);
-  if (s.tailHeld) {
-    s.tailHeld = false;
-    core.tailDone();
-  }
   const later = s.reserveLater;
   if (later !== 0) {
     s.reserveLater = 0;
@@ -223,10 +219,10 @@ let heldBatch = 0;
 
 /**
  * For a call into the core that reports what the face holds back first (a `flags`, `batch`
- * pair): when all it holds is a sink call's return (RETURNED, RETURNED_W), the writes
- * accepted on the budget after it and a skipped poll's rest of afterWrite (s.tailHeld), take
- * them and return their WD_* flags (0 for none), with the budget's writes in `heldBatch`, and
- * count the use. -1 when anything else is held: coreOf() must report it.
+ * pair): when all it holds is a sink call's return (RETURNED, RETURNED_W) and the writes
+ * accepted on the budget after it, take them and return their WD_* flag (0 for no return),
+ * with the budget's writes in `heldBatch`, and count the use. -1 when anything else is held:
+ * coreOf() must report it.
  */
 function takeHeld(s) {
   const pending = s.pending;
@@ -236,12 +232,8 @@ function takeHeld(s) {
   s.pending = 0;
   s.uses++;
   heldBatch = takeLease(s);
-  let flags = pending === RETURNED ? C.WD_RETURNED : pending === RETURNED_W ? C.WD_RETURNED_W : 0;
-  if (s.tailHeld) {
-    s.tailHeld = false;
-    flags |= C.WD_TAIL;
-  }
-  return flags;
+  if (pending === RETURNED) return C.WD_RETURNED;
+  return pending === RETURNED_W ? C.WD_RETURNED_W : 0;
 }
 
 /** The poll loop's next output, with what is held back reported in the same call. */
@@ -316,13 +308,6 @@ class FaceState {
     // Uses of the core (see coreOf): a write's completion may be folded only if nothing used
     // the core during its sink call.
     this.uses = 0;
-    // s.uses when the core last said nothing waits in it (a write's answer without HAS_OUTPUT),
-    // with only what reports silently held back since: a poll then would answer O_NONE, or
-    // only run the rest of afterWrite behind an O_DRAIN with TAIL.
-    this.idle = -1;
-    // The poll after an O_DRAIN with TAIL was skipped: report it first with the next call into
-    // the core (WD_TAIL, TAIL_FIRST, tailDone()).
-    this.tailHeld = false;
     // While writes are buffered (corked, or behind a write in flight) the core names a budget of
     // units of callback-less writes that will each be buffered and return true; the face
     // accepts those without a call each (their lengths wait in leaseLens) and hands them over
@@ -447,7 +432,7 @@ export class Writable extends EventEmitter {
         }
         return;
       }
-      if (s.pending === RETURNED && s.asyncLeft > 0 && !err && !s.polling && s.reserveLater === 0 && !s.tailHeld) {
+      if (s.pending === RETURNED && s.asyncLeft > 0 && !err && !s.polling && s.reserveLater === 0) {
         // A completion of an asynchronous run (see asyncRunWrite).
         asyncRunWrite(s);
         return;
@@ -807,13 +792,8 @@ function coreWrite(s, len, cb, reserved) {
       reportPending(s, s.core, pending);
     }
   }
-  // The writes accepted on the budget go with this write (the core takes them first), and
-  // after them a skipped poll's rest of afterWrite.
+  // The writes accepted on the budget go with this write (the core takes them first).
   let batch = takeLease(s);
-  if (s.tailHeld) {
-    s.tailHeld = false;
-    flags |= C.TAIL_FIRST;
-  }
   const later = s.reserveLater;
   if (later !== 0) {
     s.reserveLater = 0;
@@ -832,10 +812,6 @@ function coreWrite(s, len, cb, reserved) {
       if (batch !== 0) {
         s.core.writeBufferedBatch(batch);
         batch = 0;
-      }
-      if ((flags & C.TAIL_FIRST) !== 0) {
-        flags &= ~C.TAIL_FIRST;
-        s.core.tailDone();
       }
       s.core.reserve(later);
     }
@@ -914,7 +890,6 @@ function sinkCallReturned(s, r, uses) {
  */
 function quietReturn(s, r) {
   s.pending = RETURNED_W;
-  if ((r & C.HAS_OUTPUT) === 0) s.idle = s.uses;
   if ((r & C.QUIET_TRUE) !== 0) {
     // The budget sits where writeReturned() puts it (the low bits here are the dispatch's own).
     holdLease(s, r & ~(BUDGET_UNIT - 1));
@@ -1027,7 +1002,6 @@ function writeNotDispatched(s, chunk, encoding, cb, r) {
   if (cb !== null) s.writeCbs.add(cb);
   if (r >= C.REFUSING) holdLease(s, r);
   if ((r & C.HAS_OUTPUT) !== 0) drive(s);
-  else s.idle = s.uses;
   return (r & 3) === C.W_BUFFERED_TRUE;
 }
 
@@ -1204,7 +1178,6 @@ function runLoop(s, op, nested) {
           break;
         }
         case C.O_DRAIN:
-        case C.O_DRAIN | C.TAIL:
           s.stream.emit('drain');
           break;
         case C.O_PREFINISH:
@@ -1230,12 +1203,6 @@ function runLoop(s, op, nested) {
       // answer O_NONE. In a nest, the core has ended it: what that output's user code left
       // waiting is the outer loop's.
       if ((op & C.LAST) !== 0 && (s.uses === uses || nested === true)) return;
-      // Only the rest of afterWrite waits, which stays silent when the listeners left nothing
-      // waiting: it runs first with the next call into the core.
-      if (op === (C.O_DRAIN | C.TAIL) && nested !== true && (s.uses === uses || s.idle === s.uses)) {
-        s.tailHeld = true;
-        return;
-      }
       op = pollCore(s);
     }
   } finally {

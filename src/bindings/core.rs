@@ -78,12 +78,6 @@ const QUIET: u32 = 16;
 /// core, so a `poll()` right after it, with nothing else using the core meanwhile, would answer
 /// `O_NONE` (the face skips that call).
 const LAST: u32 = 32;
-/// A flag of an `O_DRAIN`: all that waits behind it is the rest of Node's `afterWrite`, which
-/// stays silent while nothing but writes whose answers lack `HAS_OUTPUT` use the core
-/// (`WritableCore::silent_tail_only`; `HAS_OUTPUT` leaves that rest out). After the
-/// `'drain'` listeners, with no other use of the core, the face may then skip the poll, as
-/// after `LAST`, and report the skip with its next call (`WD_TAIL`, `TAIL_FIRST`, `tailDone`).
-const TAIL: u32 = 16;
 /// Flags of `writeDone()` / `writeFailed()`: poll for the next output (the face is not in its
 /// poll loop already); and first report a sink call's return held back on `QUIET`.
 const WD_POLL: u32 = 1;
@@ -91,11 +85,6 @@ const WD_RETURNED: u32 = 2;
 /// A flag of `writeDone()` / `writeFailed()`: first report the return of a dispatched write's
 /// sink call held back on `QUIET_RET` (`writeReturned()`, its answer already known).
 const WD_RETURNED_W: u32 = 4;
-/// A flag of `writeDone()` / `writeFailed()` / `pollHeld()`: after what else was held, first run
-/// the rest of an `afterWrite` whose poll the face skipped (see `TAIL`).
-const WD_TAIL: u32 = 8;
-/// The same as a flag of `write()`'s `cb` argument.
-const TAIL_FIRST: u32 = 32;
 /// Flags of a `W_DISPATCH` result (`WritableCore::quiet_write_return`): should the sink call
 /// return without completing the write, with nothing else using the core meanwhile,
 /// `writeReturned()` would have no output and answer true (`QUIET_TRUE`, with the budget at
@@ -207,41 +196,16 @@ impl WasmCore {
         code | self.output_flag() | budget << BUDGET_SHIFT
     }
 
-    /// `HAS_OUTPUT` when outputs wait, leaving out the rest of an `afterWrite` that waits for
-    /// the `'drain'` listeners (see `TAIL`): the face runs that after them.
     fn output_flag(&self) -> u32 {
-        if self.has_output() && !self.tail_only() {
+        if self.has_output() {
             HAS_OUTPUT
         } else {
             0
         }
     }
 
-    /// Whether all that waits is a silent rest of an `afterWrite` (see `TAIL`), outside a nest.
-    fn tail_only(&self) -> bool {
-        self.barrier == 0 && self.peeked.is_none() && self.core.silent_tail_only()
-    }
-
-    /// Run the rest of an `afterWrite` whose poll the face skipped (see `TAIL`): it produces
-    /// nothing, but should it, the output waits for the next poll like one taken with an
-    /// `O_TICK`.
-    fn held_tail(&mut self) {
-        if self.peeked.is_none() {
-            self.peeked = self.core.poll_ahead_of(self.barrier);
-        }
-    }
-
-    /// Report the skip of a poll after the `'drain'` listeners (see `TAIL`). Returns
-    /// `HAS_OUTPUT`.
-    #[wasm_bindgen(js_name = tailDone)]
-    pub fn tail_done(&mut self) -> u32 {
-        self.held_tail();
-        self.output_flag()
-    }
-
-    /// `write()` of a chunk of `len` units, after a held-back return (`RETURNED_FIRST`), the
-    /// first `batch` writes the face accepted on its own (as `writeBufferedBatch(batch)`) and a
-    /// skipped poll's rest of an `afterWrite` (`TAIL_FIRST`, see `TAIL`); `cb`:
+    /// `write()` of a chunk of `len` units, after a held-back return (`RETURNED_FIRST`) and the
+    /// first `batch` writes the face accepted on its own (as `writeBufferedBatch(batch)`); `cb`:
     /// 0 none, 1 new callback, 2 same as last, plus `RESERVED` (4) when the units were reserved
     /// by `reserve()`. Returns `W_*` |
     /// `HAS_OUTPUT`, and for `W_BUFFERED_TRUE` the buffered-write budget.
@@ -251,9 +215,6 @@ impl WasmCore {
         }
         if batch > 0 {
             self.write_buffered_batch(batch);
-        }
-        if cb & TAIL_FIRST != 0 {
-            self.held_tail();
         }
         let previous_done = cb & PREVIOUS_DONE != 0;
         let reserved = cb & RESERVED != 0;
@@ -518,8 +479,7 @@ impl WasmCore {
     }
 
     /// What the face held back, in order: a sink call's return (`flags`), then the first
-    /// `batch` writes it accepted on its own after it (`writeBufferedBatch`), then the rest of an
-    /// `afterWrite` whose poll it skipped (`WD_TAIL`).
+    /// `batch` writes it accepted on its own after it (`writeBufferedBatch`).
     fn held_first(&mut self, flags: u32, batch: u32) {
         if flags & WD_RETURNED != 0 {
             self.core.dispatch_returned_quietly();
@@ -528,9 +488,6 @@ impl WasmCore {
         }
         if batch > 0 {
             self.write_buffered_batch(batch);
-        }
-        if flags & WD_TAIL != 0 {
-            self.held_tail();
         }
     }
 
@@ -694,8 +651,6 @@ impl WasmCore {
         self.outer = self.core.queued();
         if last {
             op | LAST
-        } else if op == O_DRAIN && self.tail_only() {
-            op | TAIL
         } else {
             op
         }

@@ -1586,23 +1586,6 @@ impl<C, E: StreamError> WritableCore<C, E> {
             + usize::from(self.lane_after.is_some())
     }
 
-    /// Whether all that waits is the rest of an `afterWrite` whose `'drain'` was just handed out,
-    /// with no callbacks to call, on a stream neither ending nor destroyed: run now, it would
-    /// only count the completions off `pendingcb` (Node runs it after the `'drain'` listeners
-    /// return). A driver that runs those listeners may then let that wait, as long as
-    /// nothing uses the core but writes that leave this true, and report it first with its next
-    /// call (a poll then would produce nothing).
-    pub fn silent_tail_only(&self) -> bool {
-        self.steps.len() == 1
-            && self.lane_write.is_none()
-            && self.lane_after.is_none()
-            && self.flags & (ENDING | DESTROYED) == 0
-            && matches!(
-                self.steps.front(),
-                Some(Step::AfterWriteCallbacks { count, cbs, .. }) if *count == 0 || *cbs == 0
-            )
-    }
-
     /// [`poll`](Self::poll), leaving the last `outer` steps of the queue where they are: `None`
     /// once no more than those wait. A driver that runs user code for an output (a listener, a
     /// callback) while `outer` steps wait behind it uses this to carry out what a call from that
