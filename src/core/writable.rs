@@ -267,6 +267,14 @@ enum Step<C, E> {
     FinishMaybe { sync: bool },
     /// `afterWrite` after `'drain'`: the callbacks.
     AfterWriteCallbacks { count: u32, cbs: u32, first: u64 },
+    /// The synchronous half of `onwrite` (the afterWrite tick, or the count), after the sink
+    /// calls of the buffered writes `clear_buffer` handed out inside that `onwrite`.
+    AfterWriteSync {
+        cbs: u32,
+        first: u64,
+        chain: Option<u32>,
+        from_buffer: bool,
+    },
     /// `afterWrite` after the callbacks.
     AfterWriteTail,
     /// `onwriteError` after the callback: error the buffer, then `errorOrDestroy`.
@@ -1414,7 +1422,18 @@ impl<C, E: StreamError> WritableCore<C, E> {
                     }
                     self.clear_buffer();
                 }
-                if sync {
+                if sync && self.has(WRITING) {
+                    // clear_buffer handed the next buffered write over: Node's clearBuffer calls
+                    // the sink with it (and, while each completes inside its call, with the
+                    // ones after it) before this onwrite goes on to its afterWrite tick, so
+                    // those writes' ticks come first, and the drain check sees their lengths.
+                    self.emit(Step::AfterWriteSync {
+                        cbs,
+                        first,
+                        chain,
+                        from_buffer,
+                    });
+                } else if sync {
                     self.after_write_sync(cbs, first, chain, from_buffer);
                 } else if self.has(WRITING) {
                     // clear_buffer handed the next write over: Node's afterWrite runs after
@@ -2188,6 +2207,15 @@ impl<C, E: StreamError> WritableCore<C, E> {
             }
             Step::AfterWriteTail => {
                 self.after_write_tail();
+                None
+            }
+            Step::AfterWriteSync {
+                cbs,
+                first,
+                chain,
+                from_buffer,
+            } => {
+                self.after_write_sync(cbs, first, chain, from_buffer);
                 None
             }
             Step::FinalDoneTail => {
