@@ -1916,12 +1916,20 @@ impl<C, E: StreamError> WritableCore<C, E> {
 
     fn completed_without_tick(&mut self, from_buffer: bool) {
         self.pending_cb = self.pending_cb.saturating_sub(1);
-        // A lone flush has no finish check after it, but an afterWrite tick already pending
-        // is one (Node finishes there).
-        let lone = self.flags & (LONE_FLUSH | AFTER_WRITE_PENDING) == LONE_FLUSH;
-        if self.has(ENDING) && (!from_buffer || lone) {
+        if self.has(ENDING) && (!from_buffer || self.lone_flush()) {
             self.finish_maybe(true);
         }
+    }
+
+    /// A flush with no finish check after it. An afterWrite tick already pending is one (Node
+    /// finishes there), and so is the rest of an afterWrite whose callbacks or `'drain'`
+    /// listeners made the flush (an `uncork()` in a write callback).
+    fn lone_flush(&self) -> bool {
+        self.flags & (LONE_FLUSH | AFTER_WRITE_PENDING) == LONE_FLUSH
+            && !self
+                .steps
+                .iter()
+                .any(|s| matches!(s, Step::AfterWriteTail | Step::AfterWriteCallbacks { .. }))
     }
 
     /// Node's `afterWrite`: `'drain'` if owed, the callbacks, then the tail (continuations).

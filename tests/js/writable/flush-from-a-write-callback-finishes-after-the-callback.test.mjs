@@ -1,0 +1,55 @@
+// A flush made from a write callback (uncork() there) is not a lone one: the afterWrite that
+// calls the callback checks for the finish once the callback returns. So when that flush's sink
+// calls end the stream, Node's 'prefinish' comes after the callback, not inside uncork().
+import { test } from 'node:test';
+import { sameAsNode, props } from '../helpers/trace.mjs';
+
+test("end() from a sink call of a flush made in a write callback: 'prefinish' after the callback returns", async () => {
+  await sameAsNode(async ({ Writable, log, listen, cb }) => {
+    let calls = 0;
+    const w = listen(new Writable({
+      highWaterMark: 40,
+      write(chunk, enc, done) {
+        log('sink', chunk.toString(), w.writableLength);
+        if (calls++ === 1) {
+          w.end('c', cb('end'));
+          log('end in sink', props(w));
+        }
+        done();
+      },
+    }));
+    log('ret', w.write('a', (err) => {
+      log('cb a', err ?? null);
+      w.cork();
+      log('ret', w.write('b'));
+      w.uncork();
+      log('uncork returned', props(w));
+    }));
+    await new Promise((r) => setTimeout(r, 10));
+    log(props(w));
+  });
+});
+
+test("end() from a sink call of a flush made in a 'drain' listener: 'prefinish' after the listener returns", async () => {
+  await sameAsNode(async ({ Writable, log, listen, cb }) => {
+    let calls = 0;
+    const w = listen(new Writable({
+      highWaterMark: 2,
+      write(chunk, enc, done) {
+        log('sink', chunk.toString(), w.writableLength);
+        if (calls++ === 1) w.end('z', cb('end'));
+        if (calls === 1) setImmediate(done);
+        else done();
+      },
+    }));
+    w.once('drain', () => {
+      w.cork();
+      log('ret', w.write('b'));
+      w.uncork();
+      log('uncork returned', props(w));
+    });
+    log('ret', w.write('aa'));
+    await new Promise((r) => setTimeout(r, 10));
+    log(props(w));
+  });
+});
