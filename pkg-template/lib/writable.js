@@ -868,8 +868,9 @@ function sinkCallReturned(s, r, uses) {
   if ((r & FOLDABLE) === 0 || s.uses !== uses) {
     let rr = s.core.writeDoneReturned();
     if ((rr & C.RETURN_LATER) !== 0) {
-      // Node's onwrite hands the next buffered write to the sink inside the completion, so
-      // write() reads the length after that sink call (and any it completes inside).
+      // Node's onwrite hands the next buffered write to the sink inside the completion (and
+      // calls final or emits 'prefinish' when that ends the writing), so write() reads the
+      // length and state after those.
       drive(s);
       rr = coreOf(s).writeReturned();
     }

@@ -26,9 +26,10 @@ const W_DISPATCH: u32 = 2;
 const W_REJECTED: u32 = 3;
 /// Set on a result when outputs are waiting: the face must run its poll loop.
 const HAS_OUTPUT: u32 = 4;
-/// A flag of `writeDoneReturned()`'s result: the completion handed the next buffered write out
-/// (Node's `onwrite` calls the sink with it inside the completion), so `write()`'s return is
-/// not evaluated yet: the face runs its poll loop, then asks `writeReturned()`.
+/// A flag of `writeDoneReturned()`'s result: the completion left work that Node's `onwrite` does
+/// inside it (`WritableCore::runs_before_return`: the next buffered write to the sink, `final`,
+/// `'prefinish'`), so `write()`'s return is not evaluated yet: the face runs its poll loop, then
+/// asks `writeReturned()`.
 const RETURN_LATER: u32 = 2;
 /// A flag of `write()`'s `cb` argument: the chunk's units were reserved.
 const RESERVED: u32 = 4;
@@ -503,7 +504,7 @@ impl WasmCore {
     #[wasm_bindgen(js_name = writeDoneReturned)]
     pub fn write_done_returned(&mut self) -> u32 {
         self.core.handle_write_done(Ok(()));
-        if self.core.hands_out_next() {
+        if self.core.runs_before_return(self.barrier) {
             return RETURN_LATER | HAS_OUTPUT;
         }
         self.write_returned()

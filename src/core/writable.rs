@@ -1586,16 +1586,20 @@ impl<C, E: StreamError> WritableCore<C, E> {
         self.poll_ahead_of(0)
     }
 
-    /// Whether the next output hands a buffered write (or writev) to the sink: after a
-    /// completion inside a sink call, Node's `onwrite` does that (`clearBuffer`) before the
-    /// call returns, so a driver that evaluates `write()`'s return afterwards
-    /// ([`write_returned`](Self::write_returned)) lets the sink have it first.
-    pub fn hands_out_next(&self) -> bool {
+    /// Whether anything but ticks to schedule waits ahead of the last `outer` steps: after a
+    /// completion inside a sink call, what Node's `onwrite` does before that call returns. It
+    /// hands the buffered writes to the sink (`clearBuffer`), and a completion that ends the
+    /// writing calls `final` or emits `'prefinish'` (`finishMaybe`), whose listeners may destroy
+    /// the stream. A driver that evaluates `write()`'s return after the sink call
+    /// ([`write_returned`](Self::write_returned)) lets all that run first, as Node's does.
+    pub fn runs_before_return(&self, outer: usize) -> bool {
+        let ahead = self.queued().saturating_sub(outer);
         self.lane_write.is_some()
-            || matches!(
-                self.steps.front(),
-                Some(Step::DoWrite(Output::Write(_) | Output::Writev(_)))
-            )
+            || self
+                .steps
+                .iter()
+                .take(ahead)
+                .any(|s| !matches!(s, Step::Out(Output::ScheduleTick)))
     }
 
     /// How many steps wait in the queue (outputs to come, or silent steps before them).
