@@ -2193,6 +2193,11 @@ impl<C, E: StreamError> WritableCore<C, E> {
                     self.flags |= SYNC;
                     self.on_write(Err(E::from_code(ErrorCode::Destroyed("write"))));
                     self.flags &= !SYNC;
+                    if self.has(BUFFER_PROCESSING) {
+                        // Node's clearBuffer loop goes on: each buffered write left fails the
+                        // same way (doWrite checks destroyed), emptying the buffer.
+                        self.continue_flush();
+                    }
                     return None;
                 }
                 self.flags |= SYNC;
