@@ -1927,13 +1927,18 @@ impl<C, E: StreamError> WritableCore<C, E> {
 
     /// A flush with no finish check after it. An afterWrite tick already pending is one (Node
     /// finishes there), and so is the rest of an afterWrite whose callbacks or `'drain'`
-    /// listeners made the flush (an `uncork()` in a write callback).
+    /// listeners made the flush (an `uncork()` in a write callback), or the rest of the
+    /// `onwrite` whose completion made it (`AfterWriteSync`).
     fn lone_flush(&self) -> bool {
         self.flags & (LONE_FLUSH | AFTER_WRITE_PENDING) == LONE_FLUSH
-            && !self
-                .steps
-                .iter()
-                .any(|s| matches!(s, Step::AfterWriteTail | Step::AfterWriteCallbacks { .. }))
+            && !self.steps.iter().any(|s| {
+                matches!(
+                    s,
+                    Step::AfterWriteTail
+                        | Step::AfterWriteCallbacks { .. }
+                        | Step::AfterWriteSync { .. }
+                )
+            })
     }
 
     /// Node's `afterWrite`: `'drain'` if owed, the callbacks, then the tail (continuations).

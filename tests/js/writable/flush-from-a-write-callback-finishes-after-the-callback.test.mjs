@@ -53,3 +53,28 @@ test("end() from a sink call of a flush made in a 'drain' listener: 'prefinish' 
     log(props(w));
   });
 });
+
+test("end() from a write's sink call, its chunk flushed by that write's completion: the finish waits for the write's own tick", async () => {
+  await sameAsNode(async ({ Writable, log, listen, cb }) => {
+    const w = listen(new Writable({
+      write(chunk, enc, done) {
+        log('sink', chunk.toString(), w.writableLength);
+        if (chunk.toString() === 'a') w.end('e', cb('end'));
+        done();
+      },
+      final(done) {
+        log('final');
+        done();
+      },
+    }));
+    // An uncork() earlier on, as in the seeded case that found this (the core marks flushes
+    // from uncork() as having no finish check after them).
+    w.cork();
+    w.uncork();
+    log('ret', w.write('a', cb('a')), props(w));
+    // A write after end() destroys the stream before the tick that would have finished it.
+    log('ret', w.write('late'), props(w));
+    await new Promise((r) => setTimeout(r, 10));
+    log(props(w));
+  });
+});
