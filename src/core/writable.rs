@@ -1212,7 +1212,9 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// when the sink has one).
     pub fn uncork(&mut self) {
         self.begin();
-        self.flags |= LONE_FLUSH;
+        if self.corked > 0 {
+            self.flags |= LONE_FLUSH;
+        }
         self.uncork_inner();
     }
 
@@ -1928,13 +1930,16 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// A flush with no finish check after it. An afterWrite tick already pending is one (Node
     /// finishes there), and so is the rest of an afterWrite whose callbacks or `'drain'`
     /// listeners made the flush (an `uncork()` in a write callback), or the rest of the
-    /// `onwrite` whose completion made it (`AfterWriteSync`).
+    /// `onwrite` whose completion made it (`AfterWriteSync`, or the afterWrite of an
+    /// asynchronous one).
     fn lone_flush(&self) -> bool {
         self.flags & (LONE_FLUSH | AFTER_WRITE_PENDING) == LONE_FLUSH
+            && self.lane_after.is_none()
             && !self.steps.iter().any(|s| {
                 matches!(
                     s,
-                    Step::AfterWriteTail
+                    Step::AfterWrite { .. }
+                        | Step::AfterWriteTail
                         | Step::AfterWriteCallbacks { .. }
                         | Step::AfterWriteSync { .. }
                 )

@@ -78,3 +78,28 @@ test("end() from a write's sink call, its chunk flushed by that write's completi
     log(props(w));
   });
 });
+
+test("an uncork() with nothing corked, from a sink call of the flush after an asynchronous completion, leaves the finish to that completion's afterWrite", async () => {
+  await sameAsNode(async ({ Writable, log, listen, cb }) => {
+    const w = listen(new Writable({
+      write(chunk, enc, done) {
+        const c = chunk.toString();
+        log('sink', c, w.writableLength);
+        if (c === 'b') {
+          w.uncork();
+          log('uncork in sink', props(w));
+        }
+        if (c === 'a') setImmediate(done);
+        else done();
+      },
+      final(done) {
+        log('final');
+        queueMicrotask(done);
+      },
+    }));
+    log('ret', w.write('a', cb('a')));
+    w.end('b', cb('end'));
+    await new Promise((r) => setTimeout(r, 10));
+    log(props(w));
+  });
+});
