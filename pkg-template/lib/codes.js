@@ -67,8 +67,9 @@ export const O_WRITE_QUIET = O_WRITE | QUIET;
 // core, so a poll() right after it, with nothing else using the core meanwhile, would answer
 // O_NONE.
 export const LAST = 32;
-// A flag of writeDoneReturned()'s result: the completion handed the next buffered write out;
-// run the poll loop, then ask writeReturned() for write()'s return.
+// A flag of writeDoneReturned()'s result: the completion left work that Node's onwrite does
+// inside it (the next buffered write to the sink, final, 'prefinish'); run the poll loop, then
+// ask writeReturned() for write()'s return.
 export const RETURN_LATER = 2;
 // Flags of writeDone() / writeFailed().
 export const WD_POLL = 1;

@@ -9,16 +9,15 @@
 // outputs, run `drive()`, which polls the core and does what each output says. A command issued
 // from a listener, callback or sink call the loop is running carries out its own outputs at
 // once, in a nest that leaves what waited behind the running output for later (the core's
-// `nest()`), as Node does inside the call. The face's
-// own state is one FaceState object per stream (stream[kFace], `s` in the code). To save calls
-// into the core, the inputs that end a sink call or report a completion outside the loop return
-// the next output themselves, and a completion inside a sink call the face is making is held
-// back (s.pending) and reported with the call that says the sink call returned. More is held
-// back where the core says in advance what reporting it would change (nothing but counters):
-// folded completions and steady-state runs, writes on a budget or refusals, buffered and
-// asynchronous runs, and quiet returns of sink calls; every use of the core reports what is
-// held first (coreOf), or takes it along (the `batch` and held flags of its calls). README's
-// "How it works" has the list.
+// `nest()`), as Node does inside the call. The face's own state is one FaceState object per
+// stream (stream[kFace], `s` in the code). To save calls into the core, the inputs that end a
+// sink call or report a completion outside the loop return the next output themselves, and a
+// completion inside a sink call the face is making is held back (s.pending) and reported with
+// the call that says the sink call returned. More is held back where the core says in advance
+// what reporting it would change (nothing but counters): folded completions and steady-state
+// runs, writes on a budget or refusals, buffered and asynchronous runs, and quiet returns of sink
+// calls; every use of the core reports what is held first (coreOf), or takes it along (the
+// `batch` and held flags of its calls). README's "How it works" has the list.
 
 import { WritableCore, wasmMemory } from '../wasm/wasm_writable.js';
 import * as C from './codes.js';

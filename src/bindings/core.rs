@@ -411,10 +411,10 @@ impl WasmCore {
 
     /// From user code the face runs for an output (a listener, a callback, a sink call): carry
     /// out what that code's calls into the core added, ahead of the steps that waited behind
-    /// that output (`WritableCore::poll_ahead_of`), as Node does inside those calls. Polls leave those steps alone until the nest ends: when a poll finds
-    /// nothing ahead of them (it answers `O_NONE`, or an output with `LAST`: the face then
-    /// handles that output and polls no more in the nest), or at `unnestTo()`. Returns the first
-    /// output's opcode.
+    /// that output (`WritableCore::poll_ahead_of`), as Node does inside those calls. Polls
+    /// leave those steps alone until the nest ends: when a poll finds nothing ahead of them (it
+    /// answers `O_NONE`, or an output with `LAST`: the face then handles that output and polls
+    /// no more in the nest), or at `unnestTo()`. Returns the first output's opcode.
     pub fn nest(&mut self) -> u32 {
         self.nests.push((self.barrier, self.outer));
         self.barrier = self.outer;
