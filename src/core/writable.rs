@@ -1127,18 +1127,18 @@ impl<C, E: StreamError> WritableCore<C, E> {
             let hwm = self.opts.high_water_mark;
             let object_mode = self.opts.object_mode;
             let base = self.length;
-            let (total, accepted, refused, n);
+            let n = writes.len() as u64;
+            let (total, accepted, refused);
             if object_mode {
                 let mut sum = 0u64;
                 for (_, len) in writes.clone() {
                     sum = sum.saturating_add(len);
                 }
-                let count = writes.len() as u64;
                 // A unit each: the i-th (from 1) leaves `length` at base + i, which is never 0
                 // and reaches the highWaterMark from i = hwm - base on.
                 let first = hwm.saturating_sub(base).max(1);
-                (total, accepted, n) = (count, sum, count);
-                refused = (count + 1).saturating_sub(first);
+                (total, accepted) = (n, sum);
+                refused = (n + 1).saturating_sub(first);
             } else {
                 // write() returns false once `length` is at the highWaterMark and not 0.
                 let limit = hwm.max(1);
@@ -1147,8 +1147,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
                     length = length.saturating_add(len);
                     over += u64::from(length >= limit);
                 }
-                let count = writes.len() as u64;
-                (total, accepted, refused, n) = (length - base, length - base, over, count);
+                (total, accepted, refused) = (length - base, length - base, over);
             }
             // With a writev sink the buffer only ever leaves whole (one batch), so the run takes
             // one request record; otherwise each write keeps its own, to go to the sink alone.
