@@ -1282,3 +1282,156 @@ fn a_buffered_batch_counts_refusals_and_units_as_its_writes_one_by_one_would() {
         }
     }
 }
+
+#[test]
+fn a_drain_run_leaves_the_core_as_its_cycles_one_by_one_would() {
+    // `drain_run` applies in one call what a driver's drain cycles did: the first write's
+    // return, then per cycle the completion, its 'drain', the next write (and its return).
+    // The core after it must be the core after the same calls one by one: the same state now,
+    // and the same outputs for whatever comes next.
+    use wasm_writable::core::{Callback, DrainRunEnd, Output, WritableCore, WriteStatus};
+    type Core = WritableCore<(), ErrorCode>;
+    fn poll_all(c: &mut Core, seen: &mut Vec<String>) {
+        for _ in 0..1000 {
+            match c.poll() {
+                Some(Output::ScheduleTick) => seen.push("tick".into()),
+                Some(out) => seen.push(format!("{out:?}")),
+                None if c.pending_ticks() > 0 => c.handle_tick(),
+                None => return,
+            }
+        }
+    }
+    // What the core shows, then what it does next: the rest of the listener's afterWrite, the
+    // in-flight write's return and completion, end() and everything to the close.
+    fn observe(mut c: Core, end: DrainRunEnd) -> Vec<String> {
+        let mut seen = vec![format!(
+            "length {} need_drain {} writing {} pending {} queued {} {:?}",
+            c.length(),
+            c.need_drain(),
+            c.writing(),
+            c.pending_callbacks(),
+            c.queued(),
+            c.stats()
+        )];
+        poll_all(&mut c, &mut seen);
+        if end == DrainRunEnd::InCall {
+            seen.push(format!("returned {}", c.write_returned()));
+        }
+        if c.writing() {
+            c.handle_write_done(Ok(()));
+            poll_all(&mut c, &mut seen);
+        }
+        c.end(true, false);
+        poll_all(&mut c, &mut seen);
+        seen.push(format!(
+            "finished {} pending {}",
+            c.finished(),
+            c.pending_callbacks()
+        ));
+        seen
+    }
+    for object_mode in [false, true] {
+        for hwm in [0u64, 1, 5] {
+            let first = 7u64;
+            for lens in [vec![], vec![5u64], vec![9, 6], vec![5, 12, 8]] {
+                let lens: Vec<u64> = lens.into_iter().filter(|&l| l >= hwm.max(1)).collect();
+                for end in [
+                    DrainRunEnd::Idle,
+                    DrainRunEnd::InCall,
+                    DrainRunEnd::Returned,
+                ] {
+                    for tail in [false, true] {
+                        let writes = lens.len() as u64;
+                        if (end == DrainRunEnd::InCall && writes == 0)
+                            || (tail && end != DrainRunEnd::Idle && writes == 0)
+                            || (object_mode && hwm > 1)
+                        {
+                            continue;
+                        }
+                        let start = || {
+                            let mut c = Core::new(Options {
+                                high_water_mark: hwm,
+                                ..Options::new(object_mode)
+                            });
+                            assert!(matches!(
+                                c.write((), first, Callback::None),
+                                WriteStatus::Dispatch(())
+                            ));
+                            assert!(c.drain_cycle());
+                            c
+                        };
+                        let label = format!(
+                            "object_mode {object_mode} hwm {hwm} lens {lens:?} {end:?} tail {tail}"
+                        );
+                        // One by one, as the driver's calls would have made them.
+                        let mut one = start();
+                        assert!(!one.write_returned(), "{label}");
+                        let n = lens.len();
+                        for (i, &len) in lens.iter().enumerate() {
+                            one.handle_write_done(Ok(()));
+                            assert_eq!(one.poll(), Some(Output::Event(Event::Drain)), "{label}");
+                            // The last write of a run that ends with it and no tail came once
+                            // the listeners had returned; the others from a 'drain' listener.
+                            let last = i + 1 == n;
+                            let in_listener = !(last && !tail && end != DrainRunEnd::Idle);
+                            if !in_listener {
+                                assert_eq!(one.poll(), None, "{label}");
+                            }
+                            assert!(matches!(
+                                one.write((), len, Callback::None),
+                                WriteStatus::Dispatch(())
+                            ));
+                            if last && end == DrainRunEnd::InCall {
+                                break;
+                            }
+                            assert!(!one.write_returned(), "{label}");
+                            if in_listener && !(last && tail && end == DrainRunEnd::Returned) {
+                                assert_eq!(one.poll(), None, "{label}");
+                            }
+                        }
+                        if end == DrainRunEnd::Idle {
+                            one.handle_write_done(Ok(()));
+                            assert_eq!(one.poll(), Some(Output::Event(Event::Drain)), "{label}");
+                            if !tail {
+                                assert_eq!(one.poll(), None, "{label}");
+                            }
+                        }
+                        // The same in one report.
+                        let mut run = start();
+                        let total = lens.iter().sum();
+                        let max = lens.iter().copied().max().unwrap_or(0);
+                        let last = lens.last().copied().unwrap_or(0);
+                        assert!(
+                            run.drain_run(lens.len() as u64, total, max, last, end, tail),
+                            "{label}"
+                        );
+                        assert_eq!(observe(run, end), observe(one, end), "{label}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_drain_run_the_core_cannot_have_had_changes_nothing() {
+    use wasm_writable::core::{Callback, DrainRunEnd, WritableCore};
+    let mut c = WritableCore::<(), ErrorCode>::new(bytes(4));
+    // Not started from a drain cycle: the first write is below the highWaterMark.
+    let _ = c.write((), 2, Callback::None);
+    assert!(!c.drain_cycle());
+    assert!(!c.drain_run(1, 8, 8, 8, DrainRunEnd::Returned, false));
+    assert_eq!((c.length(), c.stats().chunks_accepted), (2, 1));
+    let mut c = WritableCore::<(), ErrorCode>::new(bytes(4));
+    let _ = c.write((), 6, Callback::None);
+    assert!(c.drain_cycle());
+    // A write in its call with none made after the first, a tail with nothing completed, and a
+    // write below the highWaterMark are not drain cycles.
+    assert!(!c.drain_run(0, 0, 0, 0, DrainRunEnd::InCall, false));
+    assert!(!c.drain_run(0, 0, 0, 0, DrainRunEnd::Returned, true));
+    assert!(!c.drain_run(1, 3, 3, 3, DrainRunEnd::Returned, false));
+    assert_eq!(
+        (c.length(), c.stats().chunks_accepted, c.writing()),
+        (6, 1, true)
+    );
+}

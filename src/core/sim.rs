@@ -13,7 +13,9 @@ use std::collections::VecDeque;
 use std::fmt;
 
 use super::error::{ErrorCode, StreamError};
-use super::writable::{Callback, CallbackSlot, Event, Options, Output, WritableCore, WriteStatus};
+use super::writable::{
+    Callback, CallbackSlot, DrainRunEnd, Event, Options, Output, WritableCore, WriteStatus,
+};
 
 /// The error type of the simulation: a core-made error or a sink failure, each with an identity.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -147,6 +149,32 @@ pub struct Sim {
     refusing: bool,
     /// Writes accepted on the cork budget, not yet handed to the core.
     leased: Vec<(u32, u64)>,
+    /// Drain cycles the face runs itself ([`WritableCore::drain_cycle`]), which the core hears
+    /// of later ([`WritableCore::drain_run`]): the writes after the first (count, total,
+    /// largest, last), and whether the last one completed (its `'drain'` emitted).
+    drain: Option<DrainCycles>,
+}
+
+/// The drain cycles a [`Sim`] ran without the core (see `Sim::drain`).
+#[derive(Clone, Copy, Debug, Default)]
+struct DrainCycles {
+    writes: u64,
+    total: u64,
+    max: u64,
+    last: u64,
+    idle: bool,
+}
+
+impl DrainCycles {
+    /// Tell `core` of them (a simulated sink call always returns before anything else).
+    fn report(self, core: &mut WritableCore<u32, SimError>) {
+        let end = if self.idle {
+            DrainRunEnd::Idle
+        } else {
+            DrainRunEnd::Returned
+        };
+        core.drain_run(self.writes, self.total, self.max, self.last, end, false);
+    }
 }
 
 impl Sim {
@@ -180,6 +208,7 @@ impl Sim {
             lease: None,
             refusing: false,
             leased: Vec::new(),
+            drain: None,
         };
         sim.drain();
         sim
@@ -196,8 +225,16 @@ impl Sim {
     /// copy, so reading does not change what the next write does). Read state through this when
     /// folding.
     pub fn state(&self) -> Cow<'_, WritableCore<u32, SimError>> {
-        if self.folded || self.returned || self.returned_w || !self.leased.is_empty() {
+        if self.folded
+            || self.returned
+            || self.returned_w
+            || !self.leased.is_empty()
+            || self.drain.is_some()
+        {
             let mut core = self.core.clone();
+            if let Some(cycles) = self.drain {
+                cycles.report(&mut core);
+            }
             if self.returned_w {
                 core.write_returned();
             }
@@ -220,6 +257,7 @@ impl Sim {
 
     /// Before any use of the core but a write: report what the face would have held back.
     fn unfold(&mut self) {
+        self.flush_drain();
         self.report_returned();
         self.lease = None;
         self.refusing = false;
@@ -231,6 +269,13 @@ impl Sim {
         if self.folded {
             self.folded = false;
             self.core.handle_sync_write_done();
+        }
+    }
+
+    /// Tell the core of the drain cycles run without it.
+    fn flush_drain(&mut self) {
+        if let Some(cycles) = self.drain.take() {
+            cycles.report(&mut self.core);
         }
     }
 
@@ -273,8 +318,23 @@ impl Sim {
         if with_cb {
             self.last_cb = Some(id);
         }
+        let units = if self.core.object_mode() { 1 } else { len };
+        if let Some(cycles) = self.drain.as_mut().filter(|c| c.idle) {
+            if !with_cb && units >= self.core.high_water_mark().max(1) && self.fail_next.is_none() {
+                // The next drain cycle: the JS face calls the sink on its own, the write returns
+                // false, and the refusals hold while it is in flight.
+                cycles.writes += 1;
+                cycles.total += len;
+                cycles.max = cycles.max.max(len);
+                cycles.last = len;
+                cycles.idle = false;
+                self.log.push(Log::SinkWrite(id));
+                self.pending.push_back(Pending::Write);
+                self.take_lease(0, true);
+                return (id, false);
+            }
+        }
         if let Some(budget) = self.lease {
-            let units = if self.core.object_mode() { 1 } else { len };
             if !with_cb && self.refusing {
                 self.leased.push((id, len));
                 return (id, false);
@@ -306,6 +366,7 @@ impl Sim {
             self.run = Some((count + 1, total + len, max.max(len), len));
             return (id, true);
         }
+        self.flush_drain();
         self.flush_run();
         self.report_returned();
         let previous_done = std::mem::take(&mut self.folded);
@@ -345,6 +406,12 @@ impl Sim {
                     None
                 };
                 self.sink_write(Output::Write(chunk));
+                if let Some((false, _, true)) = quiet.filter(|_| self.core.drain_cycle()) {
+                    // The first of drain cycles: the face runs them (see `drain`).
+                    self.drain = Some(DrainCycles::default());
+                    self.take_lease(0, true);
+                    return (id, false);
+                }
                 if let Some((ret, budget, refusing)) = quiet {
                     // The sink returns without completing: the face holds the return back and
                     // takes the budget (or the refusals) the core named for after it.
@@ -477,6 +544,21 @@ impl Sim {
     }
 
     fn finish_pending(&mut self, err: Option<SimError>) -> bool {
+        if self.drain.is_some_and(|c| !c.idle)
+            && err.is_none()
+            && self.leased.is_empty()
+            && self.pending() == Pending::Write
+        {
+            // A drain cycle's completion: the face emits 'drain' itself.
+            self.pending.pop_front();
+            self.lease = None;
+            self.refusing = false;
+            if let Some(cycles) = self.drain.as_mut() {
+                cycles.idle = true;
+            }
+            self.log.push(Log::Event(Event::Drain));
+            return true;
+        }
         if self.returned
             && self.async_left > 0
             && err.is_none()

@@ -117,6 +117,17 @@ pub enum WriteStatus<C> {
     Rejected,
 }
 
+/// Where the last write of a [`WritableCore::drain_run`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DrainRunEnd {
+    /// Completed: no write is in flight.
+    Idle,
+    /// In its sink call, which has not returned.
+    InCall,
+    /// In flight, its sink call returned (`write()` answered false).
+    Returned,
+}
+
 /// An event for the face to emit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event<E> {
@@ -938,6 +949,135 @@ impl<C, E: StreamError> WritableCore<C, E> {
         }
         self.lane_after = Some((1, 0, first));
         run
+    }
+
+    /// Right after [`write`](Self::write) answered [`WriteStatus::Dispatch`] (the driver is
+    /// about to call the sink): whether this is the start of drain cycles. The write is
+    /// callback-less, alone on an otherwise idle stream (nothing else counted, buffered, corked,
+    /// queued or ticking; not ending, destroyed or errored), and at least the highWaterMark
+    /// (and not empty), so `write()` returns false. Should its sink call return without
+    /// completing it, then its completion (after the call, with nothing else reaching the core)
+    /// empties the stream and emits `'drain'`, and what waits behind that listener is Node's
+    /// silent rest of `afterWrite`; a callback-less write of at least the highWaterMark made
+    /// then, or later with the stream still idle, starts the same cycle again.
+    ///
+    /// A driver may then run such cycles itself (call the sink, answer false, emit `'drain'` on
+    /// the completion) and report them together with [`drain_run`](Self::drain_run) before
+    /// any other use of the core: a producer that waits for `'drain'` after every write then
+    /// costs no call into the core a write.
+    pub fn drain_cycle(&self) -> bool {
+        let in_call = WRITING | SYNC | EXPECT_WRITE_CB | CONSTRUCTED;
+        const NOT: u32 =
+            ENDING | DESTROYED | FROM_BUFFER | BUFFER_PROCESSING | AFTER_WRITE_PENDING | NEED_DRAIN;
+        self.flags & (in_call | NOT) == in_call
+            && self.write_cbs == 0
+            && self.write_chunks == 1
+            && self.write_len > 0
+            && self.write_len >= self.opts.high_water_mark
+            && self.length == self.write_len
+            && self.reserved == 0
+            && self.corked == 0
+            && self.buffered.is_empty()
+            && self.errored.is_none()
+            && self.tasks.is_empty()
+            && self.queued() == 0
+    }
+
+    /// The drain cycles a driver ran itself from a [`drain_cycle`](Self::drain_cycle) (the
+    /// write that started it is in its sink call): that call returned without completing its
+    /// write, then `writes` more callback-less writes, of `total` units together, the largest
+    /// `max` and the last `last`, each at least the highWaterMark, were dispatched one at a
+    /// time, each once the write before it had completed (after its sink call) and its
+    /// `'drain'` had been emitted. `end` says where the last write is; with `tail`, the
+    /// listeners of the last `'drain'` are still running (the rest of its `afterWrite` waits
+    /// in the queue, for the driver's next poll). Exactly the calls one by one:
+    /// `write_returned()`, and for each completion `handle_write_done(Ok(()))` and polls
+    /// yielding `'drain'` (then the rest of `afterWrite`), for each write `write()` (and
+    /// `write_returned()` once its call returned). Returns false, changing nothing, for a
+    /// report no such cycles can give (`drain_cycle()` does not hold, or `end` and `tail`
+    /// contradict `writes`).
+    pub fn drain_run(
+        &mut self,
+        writes: u64,
+        total: u64,
+        max: u64,
+        last: u64,
+        end: DrainRunEnd,
+        tail: bool,
+    ) -> bool {
+        let in_flight = end != DrainRunEnd::Idle;
+        // Completions: every write but one still in flight (the first included).
+        let completed = if in_flight { writes } else { writes + 1 };
+        // In units (1 a chunk in object mode); `units_accepted` counts lengths as given.
+        let (run_units, max, last) = if self.opts.object_mode {
+            (writes, 1, 1)
+        } else {
+            (total, max, last)
+        };
+        let hwm = self.opts.high_water_mark.max(1);
+        let consistent = match end {
+            // The first write's call has returned; a write in its call came after a 'drain'.
+            DrainRunEnd::InCall => writes > 0,
+            DrainRunEnd::Returned | DrainRunEnd::Idle => true,
+        } && (!tail || completed > 0)
+            && (writes == 0 || (last >= hwm && max >= last && run_units >= max));
+        if !self.drain_cycle() || !consistent {
+            return false;
+        }
+        self.insert_at = 0;
+        let first_len = self.write_len;
+        let stats = &mut self.stats;
+        // The first write's sink call returned: write() answered false; so did each write after
+        // it, on an idle stream, once its call returned.
+        stats.writes_refused_backpressure += match end {
+            DrainRunEnd::InCall => writes,
+            _ => writes + 1,
+        };
+        stats.chunks_accepted += writes;
+        stats.units_accepted = stats.units_accepted.saturating_add(total);
+        stats.sink_calls += writes;
+        stats.peak_length = stats.peak_length.max(max);
+        let in_flight_len = match (in_flight, writes) {
+            (false, _) => 0,
+            (true, 0) => first_len,
+            (true, _) => last,
+        };
+        let done = first_len
+            .saturating_add(run_units)
+            .saturating_sub(in_flight_len);
+        stats.chunks_written += completed;
+        stats.units_written = stats.units_written.saturating_add(done);
+        stats.drains += completed;
+        // Each write adds a pending callback; each finished afterWrite takes one.
+        let tails_done = completed - u64::from(tail);
+        self.pending_cb = self
+            .pending_cb
+            .saturating_add(writes)
+            .saturating_sub(tails_done);
+        self.length = in_flight_len;
+        self.write_len = in_flight_len;
+        if writes > 0 {
+            self.write_first = self.next_ord;
+            self.write_chain = None;
+        }
+        match end {
+            DrainRunEnd::Idle => {
+                self.flags &= !(WRITING | SYNC | EXPECT_WRITE_CB | NEED_DRAIN);
+                self.write_chunks = 0;
+            }
+            // Its call returned: write() answered false.
+            DrainRunEnd::Returned => self.flags = (self.flags & !SYNC) | NEED_DRAIN,
+            // The last 'drain' cleared it; this write's call has not returned.
+            DrainRunEnd::InCall => self.flags &= !NEED_DRAIN,
+        }
+        if tail {
+            self.steps.push_back(Step::AfterWriteCallbacks {
+                count: 1,
+                cbs: 0,
+                first: self.write_first,
+            });
+        }
+        true
     }
 
     /// `count` completions of a [`buffered_run`](Self::buffered_run), in order: for each, the
