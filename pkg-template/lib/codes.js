@@ -81,6 +81,13 @@ export const WD_RETURNED_W = 4;
 export const QUIET_RET = 32;
 export const QUIET_TRUE = 64;
 export const QUIET_REFUSING = 128;
+// With QUIET_REFUSING (whose result carries no budget): the write starts drain cycles, which
+// the face may run itself (call the sink, answer false, emit 'drain' on the completion) and
+// report with drainRun(writes, total, max, last, end).
+export const DRAIN_CYCLE = 256;
+// drainRun()'s end: where the last write is (0 completed, 1 in its sink call, 2 returned), plus
+// DRAIN_TAIL while the listeners of the last 'drain' run.
+export const DRAIN_TAIL = 4;
 
 // state bits.
 export const S_WRITABLE = 1;

@@ -108,6 +108,15 @@ const RETURNED = 4;
  * what writeReturned() would have said. */
 const RETURNED_W = 5;
 
+// s.drun: the phase of the drain cycles the face runs itself (see drainCycle), 0 for none. Each
+// minus one is drainRun()'s `end`.
+/** The last write completed (its 'drain' emitted). */
+const DRUN_IDLE = 1;
+/** The last write is in its sink call. */
+const DRUN_CALL = 2;
+/** The last write's sink call returned without completing it (write() answered false). */
+const DRUN_FLIGHT = 3;
+
 /** s.lease when the face holds no budget for buffered writes (see `cork()`). */
 const NO_LEASE = -1;
 /** A result of the core's write()/writeReturned() at or above this carries a budget. */
@@ -139,6 +148,7 @@ function coreOf(s) {
   s.uses++;
   if (s.bufRun !== 0) flushBufferedRun(s);
   if (s.steady) flushRun(s);
+  if (s.drun !== 0) flushDrainRun(s);
   // A held-back return comes before the writes accepted on the budget it gave (the other held
   // completions never coexist with a budget).
   const pending = s.pending;
@@ -213,6 +223,23 @@ function flushBufferedRun(s) {
   else s.core.syncRun(count);
 }
 
+/**
+ * Tell the core of the drain cycles the face ran on its own (see drainCycle), and give them up:
+ * every use of the core ends them. A write in its sink call is reported as there, and while the
+ * listeners of the last 'drain' run, the rest of its afterWrite waits in the core for the poll
+ * after them.
+ */
+function flushDrainRun(s) {
+  const end = s.drun - 1 + (s.drunTail ? C.DRAIN_TAIL : 0);
+  s.drun = 0;
+  s.drunTail = false;
+  s.core.drainRun(s.drunWrites, s.drunTotal, s.drunMax, s.drunLast, end);
+  s.drunWrites = 0;
+  s.drunTotal = 0;
+  s.drunMax = 0;
+  s.drunLast = 0;
+}
+
 /** The budget's writes that `takeHeld` took (a second return value, without an allocation). */
 let heldBatch = 0;
 
@@ -225,7 +252,7 @@ let heldBatch = 0;
  */
 function takeHeld(s) {
   const pending = s.pending;
-  if ((pending !== 0 && pending !== RETURNED && pending !== RETURNED_W) || s.reserveLater !== 0 || s.bufRun !== 0 || s.steady) {
+  if ((pending !== 0 && pending !== RETURNED && pending !== RETURNED_W) || s.reserveLater !== 0 || s.bufRun !== 0 || s.steady || s.drun !== 0) {
     return -1;
   }
   s.pending = 0;
@@ -329,6 +356,19 @@ class FaceState {
     // back (RETURNED), how many more completions an asynchronous run may take.
     this.bufRun = 0;
     this.runAsync = false;
+    // Drain cycles (the core's DRAIN_CYCLE): a callback-less write of at least the
+    // highWaterMark (drunMin units) to an idle stream returns false, and its completion after
+    // the sink call only empties the stream and emits 'drain'. The face runs such cycles
+    // itself and tells the core later (flushDrainRun): the phase (drun), whether the last
+    // 'drain' listeners are running (drunTail), and the writes after the first (drunWrites of
+    // drunTotal units, the largest drunMax, the last drunLast).
+    this.drun = 0;
+    this.drunTail = false;
+    this.drunWrites = 0;
+    this.drunTotal = 0;
+    this.drunMax = 0;
+    this.drunLast = 0;
+    this.drunMin = 1;
     this.asyncLeft = 0;
     this.leaseLens = NO_LENS;
     this.leaseCount = 0;
@@ -403,6 +443,7 @@ export class Writable extends EventEmitter {
     if (typeof this._final === 'function') flags |= C.F_HAS_FINAL;
     if (typeof this._construct === 'function') flags |= C.F_HAS_CONSTRUCT;
     s.core = new WritableCore(hwm ?? undefined, flags);
+    s.drunMin = Math.max(1, s.core.highWaterMark);
 
     s.chunks = new ChunkQueue();
     s.writeCbs = new CallbackTable();
@@ -429,6 +470,11 @@ export class Writable extends EventEmitter {
         } else {
           s.pending = SYNC_OK;
         }
+        return;
+      }
+      if (s.drun === DRUN_FLIGHT && !err && !s.polling && s.leaseCount === 0 && s.reserveLater === 0) {
+        // The completion of a drain cycle (see drainCycle).
+        drainCycle(s);
         return;
       }
       if (s.pending === RETURNED && s.asyncLeft > 0 && !err && !s.polling && s.reserveLater === 0) {
@@ -633,6 +679,7 @@ export class Writable extends EventEmitter {
       coreOf(s).reserve(units);
     } else {
       // Writes accepted on a cork budget came first, and the budget did not count these units.
+      if (s.drun !== 0) flushDrainRun(s);
       if (s.lease !== NO_LEASE) endLease(s);
       s.reserveLater += units;
     }
@@ -715,6 +762,7 @@ function writeChunk(s, chunk, encoding, cb, reserved) {
   }
   if (cb === null && reserved === 0) {
     if (len <= s.lease) return leaseWrite(s, chunk, encoding, len);
+    if (s.drun === DRUN_IDLE && len >= s.drunMin) return drainRunWrite(s, chunk, encoding, len);
     if (s.steady && s.runLen < 0) return runWrite(s, chunk, encoding, len, null);
     if (s.leaseCross && len <= LENS_MAX) return crossWrite(s, chunk, encoding, len);
   }
@@ -778,6 +826,7 @@ function leaseLensView(s, n) {
 function coreWrite(s, len, cb, reserved) {
   if (s.bufRun !== 0) flushBufferedRun(s);
   if (s.steady) flushRun(s);
+  if (s.drun !== 0) flushDrainRun(s);
   let flags = reserved;
   const pending = s.pending;
   if (pending !== 0) {
@@ -820,7 +869,9 @@ function coreWrite(s, len, cb, reserved) {
     flags |= cb === s.lastCb ? 2 : 1;
     s.lastCb = cb;
   }
-  return s.core.write(len, flags, batch);
+  const r = s.core.write(len, flags, batch);
+  // The WHATWG face waits for each chunk's completion itself: no drain cycles there.
+  return reserved === 0 ? r : r & ~C.DRAIN_CYCLE;
 }
 
 /**
@@ -895,8 +946,96 @@ function quietReturn(s, r) {
     holdLease(s, r & ~(BUDGET_UNIT - 1));
     return true;
   }
-  if ((r & C.QUIET_REFUSING) !== 0) holdLease(s, C.REFUSING);
+  if ((r & C.QUIET_REFUSING) !== 0) {
+    holdLease(s, C.REFUSING);
+    if ((r & C.DRAIN_CYCLE) !== 0) {
+      // The return goes with the drain cycles this write starts (see drainCycle).
+      s.pending = 0;
+      s.drun = DRUN_FLIGHT;
+    }
+  }
   return false;
+}
+
+/**
+ * The completion, after its sink call, of the write in flight in drain cycles (the core's
+ * DRAIN_CYCLE), with nothing else held back: on the core's word it empties the stream and emits
+ * 'drain', and the rest of Node's afterWrite is silent. So the face emits 'drain' itself, as its
+ * poll loop would (a call into the core from a listener nests ahead of that rest), and the core
+ * hears of the cycles with its next use (flushDrainRun). A listener's callback-less write of at
+ * least the highWaterMark starts the next cycle (drainRunWrite).
+ */
+function drainCycle(s) {
+  // The refusals held while the write was in flight end with it (none were taken).
+  s.lease = NO_LEASE;
+  s.drun = DRUN_IDLE;
+  s.drunTail = true;
+  s.polling = true;
+  s.inHandler = true;
+  let done = false;
+  try {
+    s.stream.emit('drain');
+    done = true;
+  } finally {
+    s.inHandler = false;
+    if (s.drun !== 0) {
+      // The rest of afterWrite: silent, unless a listener threw (the core then keeps it, as its
+      // poll loop would).
+      if (done) s.drunTail = false;
+      else flushDrainRun(s);
+      s.polling = false;
+    } else if (!done) {
+      s.polling = false;
+    }
+  }
+  if (s.polling) {
+    // The core heard of the cycles from a listener: the rest of afterWrite waits there.
+    let op;
+    try {
+      op = pollCore(s);
+    } finally {
+      s.polling = false;
+    }
+    runLoop(s, op);
+  }
+  completionHook(s, undefined);
+}
+
+/**
+ * A drain cycle's write (see drainCycle): callback-less, at least the highWaterMark, to an idle
+ * stream. The face calls the sink itself; a call that returns without completing the write, with
+ * nothing else using the core, makes write() answer false (with refusals after it, as the core
+ * would give). Otherwise the core hears of the cycles, this write in its call, and the write ends
+ * as any dispatched one.
+ */
+function drainRunWrite(s, chunk, encoding, len) {
+  s.drun = DRUN_CALL;
+  s.drunWrites++;
+  s.drunTotal += len;
+  if (len > s.drunMax) s.drunMax = len;
+  s.drunLast = len;
+  const outer = s.inDispatch;
+  s.inDispatch = true;
+  const uses = s.uses;
+  let result;
+  try {
+    result = callSink(s, chunk, encoding, null);
+  } catch (err) {
+    // The core must have this write in flight, as after any dispatch whose sink call threw.
+    if (s.drun !== 0) flushDrainRun(s);
+    throw err;
+  } finally {
+    s.inDispatch = outer;
+  }
+  if (result !== undefined) adoptWritePromise(s, s.stream._write, result);
+  if (s.drun === DRUN_CALL && s.pending === 0) {
+    s.drun = DRUN_FLIGHT;
+    s.lease = LENS_MAX;
+    s.leaseReturn = false;
+    return false;
+  }
+  if (s.drun !== 0) flushDrainRun(s);
+  return sinkCallReturned(s, W_DISPATCH, uses);
 }
 
 /**

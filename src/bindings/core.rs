@@ -9,7 +9,9 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::errors::JsStreamError;
-use crate::core::{Callback, CallbackSlot, Event, Options, Output, WritableCore, WriteStatus};
+use crate::core::{
+    Callback, CallbackSlot, DrainRunEnd, Event, Options, Output, WritableCore, WriteStatus,
+};
 
 // Construction flags.
 const F_OBJECT_MODE: u32 = 1;
@@ -94,6 +96,12 @@ const WD_RETURNED_W: u32 = 4;
 const QUIET_RET: u32 = 32;
 const QUIET_TRUE: u32 = 64;
 const QUIET_REFUSING: u32 = 128;
+/// With `QUIET_REFUSING` (whose result carries no budget): the write starts drain cycles
+/// (`WritableCore::drain_cycle`), which the face may run itself and report with `drainRun`.
+const DRAIN_CYCLE: u32 = 256;
+/// `drainRun`'s `end`: where the last write is (0 completed, 1 in its sink call, 2 returned),
+/// plus `DRAIN_TAIL` while the listeners of the last `'drain'` run.
+const DRAIN_TAIL: u32 = 4;
 
 // `poll()` opcodes.
 const O_NONE: u32 = 0;
@@ -263,6 +271,9 @@ impl WasmCore {
             Some((true, budget, _)) => {
                 QUIET_RET | QUIET_TRUE | (budget.min(BUDGET_MAX) as u32) << BUDGET_SHIFT
             }
+            Some((false, _, true)) if self.core.drain_cycle() => {
+                QUIET_RET | QUIET_REFUSING | DRAIN_CYCLE
+            }
             Some((false, _, true)) => QUIET_RET | QUIET_REFUSING,
             Some((false, _, false)) => QUIET_RET,
             None => 0,
@@ -287,6 +298,33 @@ impl WasmCore {
     pub fn fold_run(&mut self, count: f64, total: f64, max: f64, last: f64) {
         self.core
             .fold_run(count as u64, total as u64, max as u64, last as u64);
+    }
+
+    /// The drain cycles the face ran itself from a write whose answer carried `DRAIN_CYCLE`
+    /// (see `WritableCore::drain_run`): `writes` more writes of `total` units, the largest
+    /// `max`, the last `last`; `end` as for `DRAIN_TAIL`. With the tail, the face is in the
+    /// listeners of the last `'drain'` as if this core had polled it, and polls after them.
+    #[wasm_bindgen(js_name = drainRun)]
+    pub fn drain_run(&mut self, writes: f64, total: f64, max: f64, last: f64, end: u32) -> bool {
+        let tail = end & DRAIN_TAIL != 0;
+        let end = match end & 3 {
+            0 => DrainRunEnd::Idle,
+            1 => DrainRunEnd::InCall,
+            _ => DrainRunEnd::Returned,
+        };
+        let ok = self.core.drain_run(
+            writes as u64,
+            total as u64,
+            max as u64,
+            last as u64,
+            end,
+            tail,
+        );
+        if tail {
+            // The steps behind that 'drain', as after a polled output.
+            self.outer = self.core.queued();
+        }
+        ok
     }
 
     /// Report a folded write's synchronous completion (see `FOLDABLE`); the face calls this
