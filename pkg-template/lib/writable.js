@@ -497,7 +497,11 @@ export class Writable extends EventEmitter {
       } else {
         core = coreOf(s);
       }
-      runLoop(s, err ? core.writeFailed(err, flags, batch) : core.writeDone(flags, batch));
+      const op = err ? core.writeFailed(err, flags, batch) : core.writeDone(flags, batch);
+      // From a listener or callback the poll loop is running, the completion's own outputs
+      // ('drain', its callback) come inside the call, as in Node's onwrite: in a nest.
+      if (s.polling && s.inHandler) nestedLoop(s, s.core.nest());
+      else runLoop(s, op);
       completionHook(s, err);
     };
     s.onFinal = (err) => {

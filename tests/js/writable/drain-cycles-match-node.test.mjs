@@ -215,6 +215,25 @@ test("a drain cycle's write the sink fails later errors the stream as in Node", 
   );
 });
 
+test("a drain cycle's write the sink completes inside the 'drain' listener that made it drains there, as in Node", async () => {
+  let held = null;
+  await sameAsNode(
+    cycles({
+      at: 3,
+      odd(w, done) {
+        held = done;
+      },
+      atDrain: 2,
+      afterPump(w, log) {
+        // Write 3 was made by this listener: its completion emits the next 'drain' in here.
+        log('completing write 3');
+        held();
+        log('completed write 3');
+      },
+    }),
+  );
+});
+
 test('drain cycles to a write implementation that returns a promise drain as Node does for one that calls back', async () => {
   // Node 20 does not take a promise from _write (ours does): its side calls back instead.
   const scenario = (promised) => async ({ Writable, log, listen }) => {
