@@ -766,8 +766,8 @@ function writeChunk(s, chunk, encoding, cb, reserved) {
   }
   if (cb === null && reserved === 0) {
     if (len <= s.lease) return leaseWrite(s, chunk, encoding, len);
-    if (s.drun === DRUN_IDLE && len >= s.drunMin) return drainRunWrite(s, chunk, encoding, len);
     if (s.steady && s.runLen < 0) return runWrite(s, chunk, encoding, len, null);
+    if (s.drun === DRUN_IDLE && len >= s.drunMin) return drainRunWrite(s, chunk, encoding, len);
     if (s.leaseCross && len <= LENS_MAX) return crossWrite(s, chunk, encoding, len);
   }
   const r = coreWrite(s, len, cb, reserved);

@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WritableCore } from '../../../pkg/wasm/wasm_writable.js';
+import { Writable } from '../../../pkg/node.mjs';
+
+// The face saves calls into wasm where the core says in advance what a call would change (README,
+// "How it works"): in the steady states below a write costs no call into the core at all, and
+// the core hears of the writes in one report now and then. These count the calls (every method
+// and getter of the wasm class, wrapped in this process), so a change that silently loses one of
+// those shortcuts fails here rather than only in the benchmark.
+
+let calls = 0;
+for (const name of Object.getOwnPropertyNames(WritableCore.prototype)) {
+  const d = Object.getOwnPropertyDescriptor(WritableCore.prototype, name);
+  if (typeof d.value === 'function' && name !== 'constructor') {
+    const fn = d.value;
+    WritableCore.prototype[name] = function counted(...args) {
+      calls++;
+      return fn.apply(this, args);
+    };
+  } else if (d.get) {
+    const get = d.get;
+    Object.defineProperty(WritableCore.prototype, name, {
+      get() {
+        calls++;
+        return get.call(this);
+      },
+    });
+  }
+}
+
+/** Calls into the core while `n` writes of `chunk` go through a producer that waits for 'drain'. */
+async function callsFor(n, chunk, complete) {
+  const w = new Writable({ write(c, e, done) { complete(done); } });
+  const before = calls;
+  await new Promise((resolve, reject) => {
+    let i = 0;
+    w.on('error', reject);
+    w.on('finish', resolve);
+    const pump = () => {
+      while (i < n) {
+        i++;
+        if (!w.write(chunk)) return void w.once('drain', pump);
+      }
+      w.end();
+    };
+    pump();
+  });
+  return calls - before;
+}
+
+const N = 2000;
+// The calls a stream makes whatever it writes (its start, end() and finish): a constant few.
+const FEW = 50;
+
+test('writes of 64 KiB to a sink that completes on a microtask, each awaiting drain, make no call into the core a write', async () => {
+  const made = await callsFor(N, Buffer.alloc(65536), (done) => queueMicrotask(done));
+  assert.ok(made < FEW, `${made} calls for ${N} writes`);
+});
+
+test('writes of 64 KiB to a sink that completes on setImmediate, each awaiting drain, make no call into the core a write', async () => {
+  const made = await callsFor(N, Buffer.alloc(65536), (done) => setImmediate(done));
+  assert.ok(made < FEW, `${made} calls for ${N} writes`);
+});
+
+test('writes of 16 bytes to a sink that completes inside its call make no call into the core a write', async () => {
+  const made = await callsFor(N, Buffer.alloc(16), (done) => done());
+  assert.ok(made < FEW, `${made} calls for ${N} writes`);
+});
+
+test('writes of 1 KiB queued behind a sink that completes on a microtask reach it with no call into the core a write', async () => {
+  const w = new Writable({ write(c, e, done) { queueMicrotask(done); } });
+  const before = calls;
+  const chunk = Buffer.alloc(1024);
+  for (let i = 0; i < N; i++) w.write(chunk);
+  await new Promise((resolve) => w.end(resolve));
+  const made = calls - before;
+  assert.ok(made < FEW, `${made} calls for ${N} writes`);
+});
