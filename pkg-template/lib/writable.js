@@ -472,14 +472,14 @@ export class Writable extends EventEmitter {
         }
         return;
       }
-      if (s.drun === DRUN_FLIGHT && !err && !s.polling && s.leaseCount === 0 && s.reserveLater === 0) {
-        // The completion of a drain cycle (see drainCycle).
-        drainCycle(s);
-        return;
-      }
       if (s.pending === RETURNED && s.asyncLeft > 0 && !err && !s.polling && s.reserveLater === 0) {
         // A completion of an asynchronous run (see asyncRunWrite).
         asyncRunWrite(s);
+        return;
+      }
+      if (s.drun === DRUN_FLIGHT && !err && !s.polling && s.leaseCount === 0 && s.reserveLater === 0) {
+        // The completion of a drain cycle (see drainCycle).
+        drainCycle(s);
         return;
       }
       // What is usually held back (a sink call's return, the writes on the budget after it)
