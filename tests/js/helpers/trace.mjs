@@ -41,6 +41,14 @@ export async function trace(Writable, scenario) {
   return entries;
 }
 
+/**
+ * Let `n` turns of the event loop pass (setImmediate rounds). Unlike a timer, this waits the
+ * same way relative to a sink's own setImmediate completions on a busy machine and an idle one.
+ */
+export async function turns(n = 50) {
+  for (let i = 0; i < n; i++) await immediate();
+}
+
 /** Assert that our Writable produces exactly Node's log for `scenario`; returns the log. */
 export async function sameAsNode(scenario) {
   const expected = await trace(NodeWritable, scenario);

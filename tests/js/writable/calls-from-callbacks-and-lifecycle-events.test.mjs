@@ -1,5 +1,5 @@
 import { test } from 'node:test';
-import { sameAsNode, props } from '../helpers/trace.mjs';
+import { sameAsNode, props, turns } from '../helpers/trace.mjs';
 
 // What a write callback or a lifecycle listener ('prefinish', 'finish', 'error', 'close', the
 // end callback) does to the stream happens inside its call, in Node's order, with a sink that
@@ -28,7 +28,7 @@ function stream(Writable, log, listen, completion, extra = {}) {
   return w;
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 10));
+const settle = () => turns();
 
 for (const completion of Object.keys(completions)) {
   test(`end() from a write callback finishes in Node's order (${completion} sink)`, async () => {

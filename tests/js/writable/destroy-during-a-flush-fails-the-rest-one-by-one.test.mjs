@@ -2,7 +2,7 @@
 // write still buffered with ERR_STREAM_DESTROYED (onwrite, on a tick), so the buffer is empty
 // once the flush returns and each callback has that error.
 import { test } from 'node:test';
-import { sameAsNode, props } from '../helpers/trace.mjs';
+import { sameAsNode, props, turns } from '../helpers/trace.mjs';
 
 test('writes still buffered when a sink call of the flush destroys the stream fail one by one with ERR_STREAM_DESTROYED', async () => {
   await sameAsNode(async ({ Writable, log, listen, cb }) => {
@@ -22,7 +22,7 @@ test('writes still buffered when a sink call of the flush destroys the stream fa
     for (const c of ['a', 'bb', 'ccc']) log('ret', w.write(c, cb(c)));
     w.uncork();
     log('after uncork', props(w), w._writableState.pendingcb);
-    await new Promise((r) => setTimeout(r, 10));
+    await turns();
     log(props(w));
   });
 });
@@ -46,7 +46,7 @@ test('a write after end() in a sink call of the flush destroys the stream; the r
     const seen = (name) => (err) => log(`cb ${name}`, err ?? null, w.writableLength, w.destroyed);
     log('ret', w.write(Buffer.alloc(3), seen('first')));
     log('ret', w.write(Buffer.alloc(1), seen('second')));
-    await new Promise((r) => setTimeout(r, 10));
+    await turns();
     log(props(w));
   });
 });

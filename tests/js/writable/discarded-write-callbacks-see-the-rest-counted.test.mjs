@@ -1,5 +1,5 @@
 import { test } from 'node:test';
-import { sameAsNode, props } from '../helpers/trace.mjs';
+import { sameAsNode, props, turns } from '../helpers/trace.mjs';
 
 // When a stream is destroyed with writes buffered, Node takes each write's units off
 // writableLength just before calling its callback: a callback sees the writes after it still
@@ -29,7 +29,7 @@ function scenario({ objectMode = false, withEnd = false } = {}) {
     log('destroyed', props(w));
     await new Promise((r) => setImmediate(r));
     done?.();
-    await new Promise((r) => setTimeout(r, 5));
+    await turns();
     log('at the end', props(w));
   };
 }

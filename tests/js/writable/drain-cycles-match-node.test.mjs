@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sameAsNode, props, trace, NodeWritable, OurWritable } from '../helpers/trace.mjs';
+import { sameAsNode, props, trace, turns, NodeWritable, OurWritable } from '../helpers/trace.mjs';
 
 // A producer that waits for 'drain' after each write of at least the highWaterMark makes every
 // write a drain cycle: the write goes to an idle sink and returns false, its completion empties
@@ -10,14 +10,8 @@ import { sameAsNode, props, trace, NodeWritable, OurWritable } from '../helpers/
 // observable is what Node does. The scenarios read the stream's state only where they say so, so
 // the cycles run on as long as they can.
 
-const settle = (w) =>
-  new Promise((resolve) => {
-    if (w.closed) resolve();
-    else {
-      w.once('close', () => setImmediate(resolve));
-      setTimeout(resolve, 40);
-    }
-  });
+/** Until the stream has closed, or 50 turns of the event loop (see turns) for one that does not. */
+const settle = (w) => Promise.race([new Promise((resolve) => (w.closed ? resolve() : w.once('close', resolve))), turns()]);
 
 /**
  * `n` writes from a producer that waits for 'drain' whenever write() returns false. The sink

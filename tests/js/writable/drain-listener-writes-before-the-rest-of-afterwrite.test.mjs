@@ -3,7 +3,7 @@
 // the steps queued behind the O_DRAIN). These compare what that rest decides with node:stream,
 // around listeners that write, as producers waiting for 'drain' do.
 import { test } from 'node:test';
-import { sameAsNode, props } from '../helpers/trace.mjs';
+import { sameAsNode, props, turns } from '../helpers/trace.mjs';
 
 const pendingcb = (w) => w._writableState.pendingcb;
 
@@ -17,7 +17,7 @@ test("pendingcb still counts the completion inside a 'drain' listener that write
       queueMicrotask(() => log('after listener', pendingcb(w), w.writableLength));
     });
     log('ret', w.write(Buffer.alloc(8)));
-    await new Promise((r) => setTimeout(r, 10));
+    await turns();
     log('end', pendingcb(w), props(w));
   });
 });
@@ -30,7 +30,7 @@ test("end() right after a 'drain' listener that wrote finishes in Node's order",
       queueMicrotask(() => w.end('z', cb('end')));
     });
     log('ret', w.write('wxyz'));
-    await new Promise((r) => setTimeout(r, 10));
+    await turns();
     log(props(w));
   });
 });
@@ -51,7 +51,7 @@ test("a write from a 'drain' listener that fails inside its sink call destroys t
       log('in listener', props(w));
     });
     log('ret', w.write('first', cb('first')));
-    await new Promise((r) => setTimeout(r, 10));
+    await turns();
     log(props(w));
   });
 });
@@ -68,7 +68,7 @@ test("chunks a 'drain' listener writes past the first are buffered and flushed i
     });
     for (let i = 0; i < 4; i++) log('ret', w.write(Buffer.alloc(4, 9)));
     setImmediate(() => w.end(cb('end')));
-    await new Promise((r) => setTimeout(r, 30));
+    await turns();
     log(props(w), pendingcb(w));
   });
 });
@@ -92,7 +92,7 @@ test("a 'drain' listener writing objects to a writev sink keeps Node's batches a
       }
     });
     for (let i = 0; i < 3; i++) log('ret', w.write(100 + i));
-    await new Promise((r) => setTimeout(r, 20));
+    await turns();
     log(props(w), pendingcb(w));
   });
 });
@@ -106,7 +106,7 @@ test("destroy() right after a 'drain' listener that wrote errors the buffered wr
       queueMicrotask(() => w.destroy());
     });
     log('ret', w.write('wxyz'));
-    await new Promise((r) => setTimeout(r, 20));
+    await turns();
     log(props(w), pendingcb(w));
   });
 });

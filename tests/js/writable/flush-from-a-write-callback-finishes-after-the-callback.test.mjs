@@ -2,7 +2,7 @@
 // calls the callback checks for the finish once the callback returns. So when that flush's sink
 // calls end the stream, Node's 'prefinish' comes after the callback, not inside uncork().
 import { test } from 'node:test';
-import { sameAsNode, props } from '../helpers/trace.mjs';
+import { sameAsNode, props, turns } from '../helpers/trace.mjs';
 
 test("end() from a sink call of a flush made in a write callback: 'prefinish' after the callback returns", async () => {
   await sameAsNode(async ({ Writable, log, listen, cb }) => {
@@ -25,7 +25,7 @@ test("end() from a sink call of a flush made in a write callback: 'prefinish' af
       w.uncork();
       log('uncork returned', props(w));
     }));
-    await new Promise((r) => setTimeout(r, 10));
+    await turns();
     log(props(w));
   });
 });
@@ -49,7 +49,7 @@ test("end() from a sink call of a flush made in a 'drain' listener: 'prefinish' 
       log('uncork returned', props(w));
     });
     log('ret', w.write('aa'));
-    await new Promise((r) => setTimeout(r, 10));
+    await turns();
     log(props(w));
   });
 });
@@ -74,7 +74,7 @@ test("end() from a write's sink call, its chunk flushed by that write's completi
     log('ret', w.write('a', cb('a')), props(w));
     // A write after end() destroys the stream before the tick that would have finished it.
     log('ret', w.write('late'), props(w));
-    await new Promise((r) => setTimeout(r, 10));
+    await turns();
     log(props(w));
   });
 });
@@ -99,7 +99,8 @@ test("an uncork() with nothing corked, from a sink call of the flush after an as
     }));
     log('ret', w.write('a', cb('a')));
     w.end('b', cb('end'));
-    await new Promise((r) => setTimeout(r, 10));
+    // Until it has closed: a timer here would race the sink's setImmediate on a busy machine.
+    await new Promise((r) => w.once('close', r));
     log(props(w));
   });
 });

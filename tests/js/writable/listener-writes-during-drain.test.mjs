@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sameAsNode, props } from '../helpers/trace.mjs';
+import { sameAsNode, props, turns } from '../helpers/trace.mjs';
 
 test("a 'drain' listener that writes again keeps Node's order of sink calls and callbacks", async () => {
   await sameAsNode(async ({ Writable, log, listen, cb }) => {
@@ -8,6 +8,6 @@ test("a 'drain' listener that writes again keeps Node's order of sink calls and 
     let n = 0;
     w.on('drain', () => { if (n++ < 2) log('ret', w.write('more' + n, cb('more' + n))); });
     log('ret', w.write('first', cb('first')));
-    await new Promise((r) => setTimeout(r, 20));
+    await turns();
   });
 });

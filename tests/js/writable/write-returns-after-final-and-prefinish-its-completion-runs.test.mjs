@@ -2,7 +2,7 @@
 // finishes the writing (final, 'prefinish') before write() computes its return, so what those
 // do (a listener that destroys the stream) shows in the value write() returns.
 import { test } from 'node:test';
-import { sameAsNode, props } from '../helpers/trace.mjs';
+import { sameAsNode, props, turns } from '../helpers/trace.mjs';
 
 test("write() returns false when the 'prefinish' its own completion brought destroyed the stream", async () => {
   await sameAsNode(async ({ Writable, log, listen }) => {
@@ -24,7 +24,7 @@ test("write() returns false when the 'prefinish' its own completion brought dest
       w.destroy();
     });
     log('ret', w.write(Buffer.alloc(1)), props(w));
-    await new Promise((r) => setTimeout(r, 10));
+    await turns();
     log(props(w));
   });
 });
@@ -45,7 +45,7 @@ test('write() returns after the final its own completion called, when that final
     log('ret', w.write('x'), props(w));
     await new Promise((r) => setImmediate(r));
     finalDone();
-    await new Promise((r) => setTimeout(r, 10));
+    await turns();
     log(props(w));
   });
 });
