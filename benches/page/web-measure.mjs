@@ -19,7 +19,7 @@ export const chunkSizes = [
 ];
 
 /** Write `chunk` n times through `stream`, honouring backpressure; resolve once closed. */
-async function produce(stream, n, chunk) {
+export async function produce(stream, n, chunk) {
   const writer = stream.getWriter();
   let last;
   for (let i = 0; i < n; i++) {
@@ -37,40 +37,8 @@ async function produce(stream, n, chunk) {
  * @returns {Promise<Array<{ chunk: string, size: number, rates: Record<string, number> }>>}
  */
 export async function measureWeb(api, { quick = false, extra = {}, log = () => {} } = {}) {
-  const { createWritableStream, CountingSink } = api;
   const { reps, targetMs } = settings(quick);
-  // The highWaterMark the plain stream gets: the one ours reports (the core's default).
-  const highWaterMark = createWritableStream(new CountingSink()).getWriter().desiredSize;
-
-  const countingJsSink = () => {
-    const sink = {
-      bytes: 0,
-      write(chunk) {
-        sink.bytes += chunk.byteLength;
-      },
-    };
-    return sink;
-  };
-  const makers = {
-    ours() {
-      const sink = new CountingSink();
-      return {
-        stream: createWritableStream(sink),
-        check: (n, size) => sanity('ours', sink.byteCount, n * size),
-      };
-    },
-    plain() {
-      const sink = countingJsSink();
-      const stream = new WritableStream(sink, new ByteLengthQueuingStrategy({ highWaterMark }));
-      return { stream, check: (n, size) => sanity('plain', sink.bytes, n * size) };
-    },
-    oursJs() {
-      const sink = countingJsSink();
-      return { stream: createWritableStream(sink), check: (n, size) => sanity('oursJs', sink.bytes, n * size) };
-    },
-    ...extra,
-  };
-
+  const makers = webMakers(api, extra);
   const rows = [];
   for (const [label, size] of chunkSizes) {
     const chunk = new Uint8Array(size).fill(1);
@@ -90,6 +58,63 @@ export async function measureWeb(api, { quick = false, extra = {}, log = () => {
     log(`${label}: ${Object.entries(rates).map(([k, v]) => `${k} ${fmtRate(v)}`).join(', ')}, copy ${copyNs.toFixed(0)} ns`);
   }
   return rows;
+}
+
+/**
+ * The streams of the benchmark's columns: name → () => { stream, check(n, size) }, `extra` last.
+ * @param {object} api  the package's exports
+ * @param {Record<string, () => { stream: WritableStream, check?: (n: number, size: number) => void }>} extra
+ */
+export function webMakers(api, extra = {}) {
+  const { createWritableStream, CountingSink } = api;
+  // The highWaterMark the plain stream gets: the one ours reports (the core's default).
+  const highWaterMark = createWritableStream(new CountingSink()).getWriter().desiredSize;
+
+  const countingJsSink = () => {
+    const sink = {
+      bytes: 0,
+      write(chunk) {
+        sink.bytes += chunk.byteLength;
+      },
+    };
+    return sink;
+  };
+  return {
+    ours() {
+      const sink = new CountingSink();
+      return {
+        stream: createWritableStream(sink),
+        check: (n, size) => sanity('ours', sink.byteCount, n * size),
+      };
+    },
+    plain() {
+      const sink = countingJsSink();
+      const stream = new WritableStream(sink, new ByteLengthQueuingStrategy({ highWaterMark }));
+      return { stream, check: (n, size) => sanity('plain', sink.bytes, n * size) };
+    },
+    oursJs() {
+      const sink = countingJsSink();
+      return { stream: createWritableStream(sink), check: (n, size) => sanity('oursJs', sink.bytes, n * size) };
+    },
+    ...extra,
+  };
+}
+
+/**
+ * Node's own bridge as a column: `NodeWritable.toWeb(new NodeWritable({ write(c, e, cb) { cb(); } }))`
+ * (`NodeWritable`: `stream.Writable` from node:stream, passed in so this module loads in browsers).
+ */
+export function nodeToWebMaker(NodeWritable) {
+  return () => {
+    let bytes = 0;
+    const w = new NodeWritable({
+      write(chunk, encoding, cb) {
+        bytes += chunk.length;
+        cb();
+      },
+    });
+    return { stream: NodeWritable.toWeb(w), check: (n, size) => sanity('nodeToWeb', bytes, n * size) };
+  };
 }
 
 /** Median ns of one `Uint8Array.prototype.set` of `chunk` (into a buffer of its size). */
