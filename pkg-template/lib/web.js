@@ -27,10 +27,14 @@ function utf8Length(str) {
   return n;
 }
 
-/** Size of a byte-mode chunk in bytes; NaN for a value that is not bytes (the spec then rejects). */
+/**
+ * Size of a byte-mode chunk in bytes; NaN for a value that is not bytes (the spec then rejects).
+ * Never negative or infinite, so `n >= 0` tells a size from NaN.
+ */
 function byteSize(chunk) {
+  if (ArrayBuffer.isView(chunk)) return chunk.byteLength;
   if (typeof chunk === 'string') return utf8Length(chunk);
-  if (ArrayBuffer.isView(chunk) || chunk instanceof ArrayBuffer) return chunk.byteLength;
+  if (chunk instanceof ArrayBuffer) return chunk.byteLength;
   return NaN;
 }
 
@@ -108,7 +112,7 @@ export function toWeb(writable, { exclusive = false, onAbort = null, sink = null
     size(chunk) {
       const n = sizeOf(chunk);
       if (closeRequested) return n;
-      if (Number.isFinite(n) && n >= 0) {
+      if (n >= 0) {
         reserved += n;
         writable[kReserve](n);
       } else if (!objectMode) {
@@ -148,8 +152,14 @@ export function toWeb(writable, { exclusive = false, onAbort = null, sink = null
         if (writable.destroyed) throw writable.errored ?? errors.abort();
       },
       write(chunk) {
-        const value = normalise(chunk);
-        arrived += sizeOf(value);
+        // A byte view (the usual chunk) goes as it is, and its size is its byteLength.
+        let value = chunk;
+        if (!objectMode && ArrayBuffer.isView(chunk)) {
+          arrived += chunk.byteLength;
+        } else {
+          value = normalise(chunk);
+          arrived += sizeOf(value);
+        }
         if (exclusive) {
           // Nobody else writes to this Writable or sees its callbacks: a chunk the sink
           // completes inside its call settles at once (no callback, no tick, no promise), any

@@ -25,7 +25,7 @@ import { EventEmitter, kShapeMode } from './events.js';
 import { errors } from './errors.js';
 import { encodeString, isEncoding, isSinkBytes, toBytes } from './encoding.js';
 import { CallbackTable, ChunkQueue, Ring } from './ring.js';
-import { isSinkObject, settleWrite, sinkImplementation } from './sink.js';
+import { isSinkObject, settleResult, sinkImplementation } from './sink.js';
 import { nextTick } from './tick.js';
 
 
@@ -842,12 +842,30 @@ function dispatchWrite(s, chunk, encoding, cb, r, sink) {
   return sinkCallReturned(s, r, uses);
 }
 
-/** The sink call of a write: what `_write` returned (a sink object completes through settleWrite). */
+/** The sink call of a write: what `_write` returned (a sink object completes through callSinkObject). */
 function callSink(s, chunk, encoding, sink) {
   // A method call, not `fn.call(s.stream, …)`: V8 inlines it (about 6 ns a write here).
   if (sink === null) return s.stream._write(chunk, encoding, s.onWrite);
-  settleWrite(sink, chunk, s.onWrite);
+  callSinkObject(s, chunk, sink);
   return undefined;
+}
+
+/**
+ * The sink object's `write(chunk)` (the WHATWG face's, see kWriteReservedQuiet), completing through
+ * s.onWrite as sink.js's `settle` would; a run write's synchronous completion (the sink returned
+ * nothing) is recorded as onWrite's first case would record it, without the call.
+ */
+function callSinkObject(s, chunk, sink) {
+  let result;
+  try {
+    result = sink.write(chunk);
+  } catch (err) {
+    s.onWrite(err ?? new Error('sink threw a nullish value'));
+    return;
+  }
+  if (result !== undefined) settleResult(result, s.onWrite);
+  else if (s.inDispatch && s.runLen >= 0 && s.runDone === 0) s.runDone = SYNC_OK;
+  else s.onWrite();
 }
 
 /**
