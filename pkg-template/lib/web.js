@@ -89,11 +89,12 @@ export function toWeb(writable, { exclusive = false, onAbort = null, sink = null
   }
   const objectMode = writable.writableObjectMode;
   const sizeOf = objectMode ? () => 1 : byteSize;
-  // Units reported to the core by size() and units that have reached write(): at close or abort,
-  // the difference belongs to writes the stream refused after calling size() (e.g. a write after
-  // close()), and is given back to the core.
-  let reserved = 0;
-  let arrived = 0;
+  // Units reported to the core by size() less units that have reached write(): at close or
+  // abort, what is left belongs to writes the stream refused after calling size() (e.g. a write
+  // after close()), and is given back to the core. One difference rather than two totals: it
+  // stays a small integer however many bytes go through (totals past 2^30 became heap numbers,
+  // one allocated at every write).
+  let unarrived = 0;
   let controller = null;
   let ours = false; // the stream is being closed or aborted through this face
   // close() has been requested (through a writer or the stream): the Streams Standard still
@@ -101,9 +102,8 @@ export function toWeb(writable, { exclusive = false, onAbort = null, sink = null
   let closeRequested = false;
 
   const giveBack = () => {
-    const leak = reserved - arrived;
-    if (leak > 0) writable[kUnreserve](leak);
-    reserved = arrived;
+    if (unarrived > 0) writable[kUnreserve](unarrived);
+    unarrived = 0;
   };
 
   const strategy = {
@@ -113,7 +113,7 @@ export function toWeb(writable, { exclusive = false, onAbort = null, sink = null
       const n = sizeOf(chunk);
       if (closeRequested) return n;
       if (n >= 0) {
-        reserved += n;
+        unarrived += n;
         writable[kReserve](n);
       } else if (!objectMode) {
         // The stream will reject this write with a RangeError and error itself without telling
@@ -155,10 +155,10 @@ export function toWeb(writable, { exclusive = false, onAbort = null, sink = null
         // A byte view (the usual chunk) goes as it is, and its size is its byteLength.
         let value = chunk;
         if (!objectMode && ArrayBuffer.isView(chunk)) {
-          arrived += chunk.byteLength;
+          unarrived -= chunk.byteLength;
         } else {
           value = normalise(chunk);
-          arrived += sizeOf(value);
+          unarrived -= sizeOf(value);
         }
         if (exclusive) {
           // Nobody else writes to this Writable or sees its callbacks: a chunk the sink

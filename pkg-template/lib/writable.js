@@ -129,6 +129,10 @@ const NO_LENS = new Uint32Array(0);
  * core refuses buffered writes, when it has no bound of its own.
  */
 const LENS_MAX = 2 ** 32 - 1;
+/** A steady-state run reaching this many units is reported at once (see runWrite): below it, and
+ * with writes of less than as much again, s.runTotal stays a small integer (V8's Smi, 31 bits);
+ * past 2^30 it became a heap number, and the stream's code was deoptimised and made again. */
+const RUN_TOTAL_MAX = 2 ** 29;
 
 /**
  * The stream's core, after reporting a held-back completion if there is one: every use of the
@@ -946,10 +950,13 @@ function runWrite(s, chunk, encoding, len, sink) {
     s.runLen = -1;
     s.runDone = 0;
     s.runCount++;
-    s.runTotal += len;
+    const total = s.runTotal + len;
+    s.runTotal = total;
     if (len > s.runMax) s.runMax = len;
     s.runLast = len;
     completedInCall = true;
+    // The core hears of a long run every RUN_TOTAL_MAX units, so the total stays a small integer.
+    if (total >= RUN_TOTAL_MAX) flushRun(s);
     return true;
   }
   flushRun(s);
