@@ -16,7 +16,7 @@ import { Writable as NodeWritable } from 'node:stream';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as api from '../pkg/node.mjs';
-import { measureWeb, fmtRate } from './page/web-measure.mjs';
+import { measureWeb, fmtRate, nodeToWebMaker } from './page/web-measure.mjs';
 import { median, settings } from './page/harness.mjs';
 import { runInChromium, updateReadme, parseArgs, root } from './page/host.mjs';
 
@@ -81,23 +81,7 @@ console.log(`WHATWG face, Node ${process.version} (${reps} reps, median)`);
 const nodeRows = await measureWeb(api, {
   quick: opts.quick,
   log: (line) => console.log(`  node: ${line}`),
-  extra: {
-    nodeToWeb() {
-      let bytes = 0;
-      const w = new NodeWritable({
-        write(chunk, encoding, cb) {
-          bytes += chunk.length;
-          cb();
-        },
-      });
-      return {
-        stream: NodeWritable.toWeb(w),
-        check(n, size) {
-          if (bytes !== n * size) throw new Error(`nodeToWeb: the sink saw ${bytes} bytes, ${n * size} were written`);
-        },
-      };
-    },
-  },
+  extra: { nodeToWeb: nodeToWebMaker(NodeWritable) },
 });
 const nodeTitle = `**Node ${process.version}**`;
 const nodeBlock = `${nodeTitle}\n\n${table(nodeRows, true)}\n\n${summary(nodeRows, true)}`;

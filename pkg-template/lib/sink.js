@@ -22,20 +22,8 @@ export function settle(call, cb) {
   settleResult(result, cb);
 }
 
-/** `settle(() => sink.write(chunk), cb)` without making a closure (a hot path of the faces). */
-export function settleWrite(sink, chunk, cb) {
-  let result;
-  try {
-    result = sink.write(chunk);
-  } catch (err) {
-    cb(err ?? new Error('sink threw a nullish value'));
-    return;
-  }
-  settleResult(result, cb);
-}
-
 /** `cb()` for what a sink call returned, or, for a promise, once it settles. */
-function settleResult(result, cb) {
+export function settleResult(result, cb) {
   if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
     result.then(
       () => cb(),

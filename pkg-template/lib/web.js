@@ -27,10 +27,14 @@ function utf8Length(str) {
   return n;
 }
 
-/** Size of a byte-mode chunk in bytes; NaN for a value that is not bytes (the spec then rejects). */
+/**
+ * Size of a byte-mode chunk in bytes; NaN for a value that is not bytes (the spec then rejects).
+ * Never negative or infinite, so `n >= 0` tells a size from NaN.
+ */
 function byteSize(chunk) {
+  if (ArrayBuffer.isView(chunk)) return chunk.byteLength;
   if (typeof chunk === 'string') return utf8Length(chunk);
-  if (ArrayBuffer.isView(chunk) || chunk instanceof ArrayBuffer) return chunk.byteLength;
+  if (chunk instanceof ArrayBuffer) return chunk.byteLength;
   return NaN;
 }
 
@@ -85,11 +89,12 @@ export function toWeb(writable, { exclusive = false, onAbort = null, sink = null
   }
   const objectMode = writable.writableObjectMode;
   const sizeOf = objectMode ? () => 1 : byteSize;
-  // Units reported to the core by size() and units that have reached write(): at close or abort,
-  // the difference belongs to writes the stream refused after calling size() (e.g. a write after
-  // close()), and is given back to the core.
-  let reserved = 0;
-  let arrived = 0;
+  // Units reported to the core by size() less units that have reached write(): at close or
+  // abort, what is left belongs to writes the stream refused after calling size() (e.g. a write
+  // after close()), and is given back to the core. One difference rather than two totals: it
+  // stays a small integer however many bytes go through (totals past 2^30 became heap numbers,
+  // one allocated at every write).
+  let unarrived = 0;
   let controller = null;
   let ours = false; // the stream is being closed or aborted through this face
   // close() has been requested (through a writer or the stream): the Streams Standard still
@@ -97,9 +102,8 @@ export function toWeb(writable, { exclusive = false, onAbort = null, sink = null
   let closeRequested = false;
 
   const giveBack = () => {
-    const leak = reserved - arrived;
-    if (leak > 0) writable[kUnreserve](leak);
-    reserved = arrived;
+    if (unarrived > 0) writable[kUnreserve](unarrived);
+    unarrived = 0;
   };
 
   const strategy = {
@@ -108,8 +112,8 @@ export function toWeb(writable, { exclusive = false, onAbort = null, sink = null
     size(chunk) {
       const n = sizeOf(chunk);
       if (closeRequested) return n;
-      if (Number.isFinite(n) && n >= 0) {
-        reserved += n;
+      if (n >= 0) {
+        unarrived += n;
         writable[kReserve](n);
       } else if (!objectMode) {
         // The stream will reject this write with a RangeError and error itself without telling
@@ -148,8 +152,14 @@ export function toWeb(writable, { exclusive = false, onAbort = null, sink = null
         if (writable.destroyed) throw writable.errored ?? errors.abort();
       },
       write(chunk) {
-        const value = normalise(chunk);
-        arrived += sizeOf(value);
+        // A byte view (the usual chunk) goes as it is, and its size is its byteLength.
+        let value = chunk;
+        if (!objectMode && ArrayBuffer.isView(chunk)) {
+          unarrived -= chunk.byteLength;
+        } else {
+          value = normalise(chunk);
+          unarrived -= sizeOf(value);
+        }
         if (exclusive) {
           // Nobody else writes to this Writable or sees its callbacks: a chunk the sink
           // completes inside its call settles at once (no callback, no tick, no promise), any

@@ -25,7 +25,7 @@ import { EventEmitter, kShapeMode } from './events.js';
 import { errors } from './errors.js';
 import { encodeString, isEncoding, isSinkBytes, toBytes } from './encoding.js';
 import { CallbackTable, ChunkQueue, Ring } from './ring.js';
-import { isSinkObject, settleWrite, sinkImplementation } from './sink.js';
+import { isSinkObject, settleResult, sinkImplementation } from './sink.js';
 import { nextTick } from './tick.js';
 
 
@@ -138,6 +138,10 @@ const NO_LENS = new Uint32Array(0);
  * core refuses buffered writes, when it has no bound of its own.
  */
 const LENS_MAX = 2 ** 32 - 1;
+/** A steady-state run reaching this many units is reported at once (see runWrite): below it, and
+ * with writes of less than as much again, s.runTotal stays a small integer (V8's Smi, 31 bits);
+ * past 2^30 it became a heap number, and the stream's code was deoptimised and made again. */
+const RUN_TOTAL_MAX = 2 ** 29;
 
 /**
  * The stream's core, after reporting a held-back completion if there is one: every use of the
@@ -897,12 +901,30 @@ function dispatchWrite(s, chunk, encoding, cb, r, sink) {
   return sinkCallReturned(s, r, uses);
 }
 
-/** The sink call of a write: what `_write` returned (a sink object completes through settleWrite). */
+/** The sink call of a write: what `_write` returned (a sink object completes through callSinkObject). */
 function callSink(s, chunk, encoding, sink) {
   // A method call, not `fn.call(s.stream, …)`: V8 inlines it (about 6 ns a write here).
   if (sink === null) return s.stream._write(chunk, encoding, s.onWrite);
-  settleWrite(sink, chunk, s.onWrite);
+  callSinkObject(s, chunk, sink);
   return undefined;
+}
+
+/**
+ * The sink object's `write(chunk)` (the WHATWG face's, see kWriteReservedQuiet), completing through
+ * s.onWrite as sink.js's `settle` would; a run write's synchronous completion (the sink returned
+ * nothing) is recorded as onWrite's first case would record it, without the call.
+ */
+function callSinkObject(s, chunk, sink) {
+  let result;
+  try {
+    result = sink.write(chunk);
+  } catch (err) {
+    s.onWrite(err ?? new Error('sink threw a nullish value'));
+    return;
+  }
+  if (result !== undefined) settleResult(result, s.onWrite);
+  else if (s.inDispatch && s.runLen >= 0 && s.runDone === 0) s.runDone = SYNC_OK;
+  else s.onWrite();
 }
 
 /**
@@ -1071,10 +1093,13 @@ function runWrite(s, chunk, encoding, len, sink) {
     s.runLen = -1;
     s.runDone = 0;
     s.runCount++;
-    s.runTotal += len;
+    const total = s.runTotal + len;
+    s.runTotal = total;
     if (len > s.runMax) s.runMax = len;
     s.runLast = len;
     completedInCall = true;
+    // The core hears of a long run every RUN_TOTAL_MAX units, so the total stays a small integer.
+    if (total >= RUN_TOTAL_MAX) flushRun(s);
     return true;
   }
   flushRun(s);

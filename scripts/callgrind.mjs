@@ -1,0 +1,174 @@
+// The machinery of the instruction-counting scripts (scripts/count-instructions.mjs for the
+// Node-style face, scripts/count-instructions-web.mjs for the WHATWG face): run a child node
+// process under valgrind (callgrind), count what it ran, and, by function, split the count by JS
+// function (node's --perf-basic-prof map) and wasm function (by name when the build kept its
+// name section). node runs with --single-threaded and fixed hash and random seeds, which makes
+// the counts repeatable to a few instructions a unit whatever else the machine is doing.
+import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, cpSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * The common command line: `ROWS name=pkgdir ...` (the rows: the argument without `=`) plus `--by-function [TOP]` and `--names`.
+ * Returns the rows argument, the builds ([name, absolute dir], default now=pkg), whether to count
+ * by function and how many functions to print.
+ */
+export function parseArgs(argv) {
+  const byFn = argv.indexOf('--by-function');
+  const top = byFn >= 0 && /^\d+$/.test(argv[byFn + 1] ?? '') ? Number(argv[byFn + 1]) : 30;
+  const names = argv.includes('--names');
+  const positional = argv.filter((a, i) => !a.startsWith('--') && !(byFn >= 0 && i === byFn + 1 && /^\d+$/.test(a)));
+  const rowsArg = positional.find((a) => !a.includes('='));
+  const rest = positional.filter((a) => a.includes('='));
+  const builds = (rest.length > 0 ? rest : ['now=pkg']).map((spec) => {
+    const [name, dir] = spec.split('=');
+    return [name, path.resolve(dir)];
+  });
+  return { rowsArg, builds, byFunction: byFn >= 0, top, names };
+}
+
+/**
+ * A copy of pkg/ whose wasm keeps its function names (wasm-opt -g), from the last cargo build,
+ * in build/names-pkg; builds that pointed at pkg/ now point at it.
+ */
+export function useNamesPkg(builds) {
+  const dst = path.join(root, 'build', 'names-pkg');
+  const tmp = path.join(root, 'build', 'names-wasm');
+  rmSync(dst, { recursive: true, force: true });
+  cpSync(path.join(root, 'pkg'), dst, { recursive: true });
+  execFileSync('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', tmp, '--out-name', 'wasm_writable',
+    path.join(root, 'target/wasm32-unknown-unknown/release/wasm_writable.wasm')], { stdio: 'inherit' });
+  execFileSync(path.join(root, 'node_modules/.bin/wasm-opt'), ['-O3', '-g', '--enable-bulk-memory', '--enable-reference-types',
+    '--enable-sign-ext', '--enable-nontrapping-float-to-int', '--enable-multivalue', '--enable-mutable-globals',
+    path.join(tmp, 'wasm_writable_bg.wasm'), '-o', path.join(dst, 'wasm', 'wasm_writable_bg.wasm')], { stdio: 'inherit' });
+  for (const b of builds) if (path.resolve(b[1]) === path.join(root, 'pkg')) b[1] = dst;
+}
+
+// Extra node/V8 flags for the counted processes, from the environment: e.g.
+// NODE_FLAGS=--no-turbo-inlining with --by-function, to see the functions V8 would inline into
+// their callers on their own (the total then is not the real one).
+const nodeFlags = (process.env.NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+
+/**
+ * Run `node script ...args` under callgrind; resolve with its total count and, with
+ * `byFunction`, its self counts by function name (a Map). `tag` names the temporary files.
+ */
+export function callgrind(script, args, { byFunction = false, tag = 'run' } = {}) {
+  const out = path.join(root, 'build', `callgrind.${tag}.out`);
+  const vg = ['--tool=callgrind', `--callgrind-out-file=${byFunction ? out : '/dev/null'}`];
+  if (byFunction) vg.push('--dump-instr=yes', '--compress-strings=no', '--compress-pos=no');
+  const nodeArgs = ['--single-threaded', '--hash-seed=1', '--random-seed=1', ...nodeFlags];
+  if (byFunction) nodeArgs.push('--perf-basic-prof', '--logfile=/dev/null', '--no-logfile-per-isolate');
+  return new Promise((resolve, reject) => {
+    const p = spawn('valgrind', [...vg, process.execPath, ...nodeArgs, script, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => {
+      err += d;
+    });
+    p.on('error', reject);
+    p.on('close', () => {
+      const total = Number(/Collected : (\d+)/.exec(err)?.[1]);
+      if (!total) return reject(new Error(`callgrind failed for ${args.join(' ')}:\n${err.slice(-2000)}`));
+      let fns = null;
+      if (byFunction) {
+        fns = selfCounts(out, `/tmp/perf-${p.pid}.map`);
+        rmSync(out, { force: true });
+        rmSync(`/tmp/perf-${p.pid}.map`, { force: true });
+      }
+      resolve({ total, fns });
+    });
+  });
+}
+
+/**
+ * Instructions per unit: the difference between a run of `n` units and a run of none (the same
+ * warm-up in both), divided by n, so start-up, warm-up and most compilation cancel out.
+ * `args(n)`: the child's arguments for n units. With `byFunction`, also the per-unit split.
+ */
+export async function countPerUnit(script, args, n, { byFunction = false, tag = 'run' } = {}) {
+  const [base, run] = await Promise.all([
+    callgrind(script, args(0), { byFunction, tag: `${tag}.0` }),
+    callgrind(script, args(n), { byFunction, tag: `${tag}.n` }),
+  ]);
+  let fns = null;
+  if (byFunction) {
+    fns = new Map();
+    for (const [k, v] of run.fns) fns.set(k, (v - (base.fns.get(k) ?? 0)) / n);
+    for (const [k, v] of base.fns) if (!run.fns.has(k)) fns.set(k, -v / n);
+  }
+  return { perUnit: (run.total - base.total) / n, fns };
+}
+
+/** Whether a function name from selfCounts is wasm code. */
+export const isWasm = (name) => /-(turbofan|liftoff)$/.test(name) || name.startsWith('JS:wasm-function');
+
+/** Print a by-function split: a header with the JS / wasm / other totals, then the `top` largest. */
+export function printByFunction(title, perUnit, fns, top, unit = 'a write') {
+  let wasm = 0;
+  let js = 0;
+  for (const [k, v] of fns) {
+    if (isWasm(k)) wasm += v;
+    else if (k.startsWith('JS:')) js += v;
+  }
+  console.log(`\n${title}: ${perUnit.toFixed(1)} ${unit} (JS ${js.toFixed(1)}, wasm ${wasm.toFixed(1)}, the rest ${(perUnit - js - wasm).toFixed(1)})`);
+  for (const [k, v] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${v.toFixed(1).padStart(9)}  ${k.slice(0, 120)}`);
+}
+
+/** Self instructions by function name from a callgrind file (--dump-instr) and a perf map. */
+function selfCounts(file, perfMap) {
+  const ranges = [];
+  if (existsSync(perfMap)) {
+    for (const line of readFileSync(perfMap, 'utf8').split('\n')) {
+      const m = /^([0-9a-f]+) ([0-9a-f]+) (.*)$/.exec(line);
+      if (m) ranges.push([parseInt(m[1], 16), parseInt(m[2], 16), m[3].replace(/file:\/\/\S*\//, '').replace(/::h[0-9a-f]{16}/, '')]);
+    }
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
+  const lookup = (addr) => {
+    let lo = 0;
+    let hi = ranges.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (ranges[mid][0] <= addr) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    const r = ranges[hi];
+    return r && addr < r[0] + r[1] ? r[2] : '(unknown code)';
+  };
+  const counts = new Map();
+  const names = new Map();
+  let fn = '?';
+  let addr = 0;
+  let skip = false;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.startsWith('fn=')) {
+      const m = /^fn=(?:\((\d+)\))?\s*(.*)$/.exec(line);
+      if (m[2]) names.set(m[1], m[2]);
+      fn = m[2] || names.get(m[1]) || '?';
+      continue;
+    }
+    if (line.startsWith('calls=')) {
+      skip = true;
+      continue;
+    }
+    const c = line[0];
+    if (!(c >= '0' && c <= '9') && c !== '+' && c !== '-' && c !== '*') continue;
+    const parts = line.split(' ');
+    if (parts.length < 3) continue;
+    const p = parts[0];
+    if (p.startsWith('0x')) addr = parseInt(p, 16);
+    else if (c === '+') addr += Number(p.slice(1));
+    else if (c === '-') addr -= Number(p.slice(1));
+    else if (c !== '*') addr = Number(p);
+    if (skip) {
+      skip = false;
+      continue;
+    }
+    const name = fn.startsWith('0x') ? lookup(addr) : fn.replace(/\(.*$/, '').replace(/'.*$/, '');
+    counts.set(name, (counts.get(name) ?? 0) + Number(parts[2]));
+  }
+  return counts;
+}
