@@ -237,9 +237,10 @@ function flushDrainRun(s) {
   const end = s.drun - 1 + (s.drunTail ? C.DRAIN_TAIL : 0);
   s.drun = 0;
   s.drunTail = false;
-  s.core.drainRun(s.drunWrites, s.drunTotal, s.drunMax, s.drunLast, end);
+  s.core.drainRun(s.drunWrites, s.drunTotal + s.drunWraps * RUN_TOTAL_MAX, s.drunMax, s.drunLast, end);
   s.drunWrites = 0;
   s.drunTotal = 0;
+  s.drunWraps = 0;
   s.drunMax = 0;
   s.drunLast = 0;
 }
@@ -365,11 +366,12 @@ class FaceState {
     // the sink call only empties the stream and emits 'drain'. The face runs such cycles
     // itself and tells the core later (flushDrainRun): the phase (drun), whether the last
     // 'drain' listeners are running (drunTail), and the writes after the first (drunWrites of
-    // drunTotal units, the largest drunMax, the last drunLast).
+    // drunTotal + drunWraps * RUN_TOTAL_MAX units, the largest drunMax, the last drunLast).
     this.drun = 0;
     this.drunTail = false;
     this.drunWrites = 0;
     this.drunTotal = 0;
+    this.drunWraps = 0;
     this.drunMax = 0;
     this.drunLast = 0;
     this.drunMin = 1;
@@ -1037,7 +1039,13 @@ function drainCycle(s) {
 function drainRunWrite(s, chunk, encoding, len) {
   s.drun = DRUN_CALL;
   s.drunWrites++;
-  s.drunTotal += len;
+  // The total in two parts, so each stays a small integer (see RUN_TOTAL_MAX).
+  let total = s.drunTotal + len;
+  if (total >= RUN_TOTAL_MAX) {
+    total -= RUN_TOTAL_MAX;
+    s.drunWraps++;
+  }
+  s.drunTotal = total;
   if (len > s.drunMax) s.drunMax = len;
   s.drunLast = len;
   const outer = s.inDispatch;

@@ -252,3 +252,34 @@ test('drain cycles to a write implementation that returns a promise drain as Nod
   };
   assert.deepEqual(await trace(OurWritable, scenario(true)), await trace(NodeWritable, scenario(false)));
 });
+
+test("drain cycles past 2^29 bytes count every write and byte in the core's counters", async () => {
+  // The face keeps the cycles' total in two parts, each a small integer in V8; what the core
+  // counts when it hears of them must be exact.
+  const chunk = Buffer.alloc(1 << 20);
+  const w = new OurWritable({ highWaterMark: 1 << 20, write(c, e, done) { queueMicrotask(done); } });
+  const n = 1100; // 1.07 GiB: the total wraps twice
+  let drains = 0;
+  w.on('drain', () => drains++);
+  await new Promise((resolve) => {
+    let i = 0;
+    const pump = () => {
+      while (i < n) {
+        i++;
+        if (!w.write(chunk)) return void w.once('drain', pump);
+      }
+      w.end(resolve);
+    };
+    pump();
+  });
+  const s = w.stats();
+  assert.equal(drains, n);
+  assert.equal(s.drains, n);
+  assert.equal(s.chunksAccepted, n);
+  assert.equal(s.chunksWritten, n);
+  assert.equal(s.unitsAccepted, n * chunk.length);
+  assert.equal(s.unitsWritten, n * chunk.length);
+  assert.equal(s.writesReturnedFalse, n);
+  assert.equal(s.sinkCalls, n);
+  assert.equal(s.peakLength, chunk.length);
+});
