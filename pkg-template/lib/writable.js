@@ -138,9 +138,10 @@ const NO_LENS = new Uint32Array(0);
  * core refuses buffered writes, when it has no bound of its own.
  */
 const LENS_MAX = 2 ** 32 - 1;
-/** A steady-state run reaching this many units is reported at once (see runWrite): below it, and
- * with writes of less than as much again, s.runTotal stays a small integer (V8's Smi, 31 bits);
- * past 2^30 it became a heap number, and the stream's code was deoptimised and made again. */
+/** Drain cycles' running total of units wraps at this, counting the wraps apart, and the WHATWG
+ * face reports a steady run this long (see writeToSinkObject): so each stays a small integer
+ * (V8's Smi, 31 bits). Past 2^30 a total became a heap number, and the stream's code was
+ * deoptimised and made again. (A Node-style steady run past 2^30 units takes that once.) */
 const RUN_TOTAL_MAX = 2 ** 29;
 
 /**
@@ -1101,13 +1102,10 @@ function runWrite(s, chunk, encoding, len, sink) {
     s.runLen = -1;
     s.runDone = 0;
     s.runCount++;
-    const total = s.runTotal + len;
-    s.runTotal = total;
+    s.runTotal += len;
     if (len > s.runMax) s.runMax = len;
     s.runLast = len;
     completedInCall = true;
-    // The core hears of a long run every RUN_TOTAL_MAX units, so the total stays a small integer.
-    if (total >= RUN_TOTAL_MAX) flushRun(s);
     return true;
   }
   flushRun(s);
@@ -1120,6 +1118,9 @@ function runWrite(s, chunk, encoding, len, sink) {
  */
 function writeToSinkObject(s, chunk, sink) {
   const len = s.objectMode ? 1 : chunk.length;
+  // A run of half a GiB is told to the core, so its total stays a small integer (RUN_TOTAL_MAX);
+  // not in writeChunk, whose size decides whether V8 inlines it into a producer's loop.
+  if (s.runTotal >= RUN_TOTAL_MAX) flushRun(s);
   if (s.steady && s.runLen < 0 && s.reserveLater === len) {
     // The chunk's own reservation goes with it (an unreserved write counts it): it may join a
     // run like any callback-less write.

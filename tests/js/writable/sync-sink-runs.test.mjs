@@ -104,12 +104,12 @@ test("the core's counters count every write of a run", async () => {
   assert.equal(s.peakLength, 90);
 });
 
-test('a run past 2^29 units is told to the core on the way and counted in full', async () => {
-  // The face reports a long run every 2^29 units (so its running total stays a small integer
-  // in V8); what the core counts must not change.
+test('a run past 2^29 units is counted in full', async () => {
+  // The face keeps a long run's total in two parts (so each stays a small integer in V8); what
+  // the core counts must not change.
   const chunk = Buffer.alloc(1 << 20);
   const w = new OurWritable({ highWaterMark: 4 << 20, write(c, e, cb) { cb(); } });
-  const n = 1100; // 1.07 GiB: two reports in the middle of the run
+  const n = 1100; // 1.07 GiB: the total wraps twice
   for (let i = 0; i < n; i++) assert.equal(w.write(chunk), true);
   assert.equal(w.writableLength, 0);
   await new Promise((r) => w.end(r));
