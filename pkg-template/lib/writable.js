@@ -1007,17 +1007,14 @@ function drainCycle(s) {
     done = true;
   } finally {
     s.inHandler = false;
-    if (s.drun !== 0) {
-      // The rest of afterWrite: silent, unless a listener threw (the core then keeps it, as its
-      // poll loop would).
-      if (done) s.drunTail = false;
-      else flushDrainRun(s);
-      s.polling = false;
-    } else if (!done) {
-      s.polling = false;
-    }
+    // A listener that threw leaves the rest of afterWrite to the core, as its poll loop would.
+    if (!done && s.drun !== 0) flushDrainRun(s);
+    if (!done || s.drun !== 0) s.polling = false;
   }
-  if (s.polling) {
+  if (s.drun !== 0) {
+    // The rest of afterWrite: silent, as the core said.
+    s.drunTail = false;
+  } else {
     // The core heard of the cycles from a listener: the rest of afterWrite waits there.
     let op;
     try {
