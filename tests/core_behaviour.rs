@@ -1435,3 +1435,248 @@ fn a_drain_run_the_core_cannot_have_had_changes_nothing() {
         (6, 1, true)
     );
 }
+
+/// One batch cycle for the batch-run tests, as a driver's calls one by one: `cork()` `depth`
+/// times, callback-less writes of `lens`, `uncork()` as often, the sink call of the batch (its
+/// completion inside the call with `sync`), then everything up to the next `'drain'`. With
+/// `in_listener` the batch is made from the previous `'drain'`'s listeners (the rest of its
+/// afterWrite waits behind them); otherwise that rest ran first.
+#[cfg(test)]
+fn batch_cycle(
+    c: &mut wasm_writable::core::WritableCore<(), ErrorCode>,
+    lens: &[u64],
+    depth: u32,
+    sync: bool,
+    in_listener: bool,
+) {
+    use wasm_writable::core::{Callback, Output, WriteStatus};
+    let outer = usize::from(in_listener);
+    if !in_listener {
+        assert_eq!(c.poll(), None);
+    }
+    for _ in 0..depth {
+        c.cork();
+    }
+    let mut crossed = false;
+    for &len in lens {
+        let status = c.write((), len, Callback::None);
+        crossed |= status == WriteStatus::Buffered(false);
+        assert!(matches!(status, WriteStatus::Buffered(r) if r != crossed));
+    }
+    for _ in 0..depth {
+        c.uncork();
+    }
+    let out = c.poll_ahead_of(outer);
+    assert!(
+        matches!(out, Some(Output::Writev(_)) if lens.len() > 1)
+            || matches!(out, Some(Output::Write(())) if lens.len() == 1),
+        "{out:?}"
+    );
+    if sync {
+        c.handle_write_done(Ok(()));
+    }
+    c.dispatch_returned();
+    if sync {
+        assert_eq!(c.poll_ahead_of(outer), Some(Output::ScheduleTick));
+    }
+    assert_eq!(c.poll_ahead_of(outer), None);
+    if in_listener {
+        // The listeners return: the rest of the previous 'drain''s afterWrite.
+        assert_eq!(c.poll(), None);
+    }
+    if sync {
+        assert_eq!(c.poll(), None);
+        c.handle_tick();
+    } else {
+        c.handle_write_done(Ok(()));
+    }
+    let state = format!("{c:?}");
+    assert_eq!(c.poll(), Some(Output::Event(Event::Drain)), "{state}");
+}
+
+#[test]
+fn a_batch_run_leaves_the_core_as_its_cycles_one_by_one_would() {
+    // `batch_run` applies in one call what a driver's batch cycles did (see `batch_cycle`):
+    // the core after it must be, field for field, the core after the same calls one by one,
+    // and do the same next.
+    use wasm_writable::core::{Callback, Output, WritableCore, WriteStatus};
+    type Core = WritableCore<(), ErrorCode>;
+    fn observe(mut c: Core) -> Vec<String> {
+        let mut seen = vec![format!("{c:?}")];
+        let poll_all = |c: &mut Core, seen: &mut Vec<String>| {
+            for _ in 0..1000 {
+                match c.poll() {
+                    Some(Output::ScheduleTick) => seen.push("tick".into()),
+                    Some(out) => seen.push(format!("{out:?}")),
+                    None if c.pending_ticks() > 0 => c.handle_tick(),
+                    None => return,
+                }
+            }
+        };
+        poll_all(&mut c, &mut seen);
+        c.end(true, false);
+        poll_all(&mut c, &mut seen);
+        seen.push(format!("finished {} {:?}", c.finished(), c.stats()));
+        seen
+    }
+    for object_mode in [false, true] {
+        for has_writev in [false, true] {
+            for hwm in [2u64, 5] {
+                if object_mode && !has_writev {
+                    // A lone object never reaches a highWaterMark of 2 or more.
+                    continue;
+                }
+                let opts = Options {
+                    high_water_mark: hwm,
+                    has_writev,
+                    ..Options::new(object_mode)
+                };
+                // A batch crosses the highWaterMark at its last write or before it.
+                let batches: Vec<Vec<u64>> = if has_writev {
+                    vec![
+                        vec![9],
+                        vec![1, 1, 1, 1, 1, 1],
+                        vec![0, 3, 4, 0, 2],
+                        vec![7, 7],
+                    ]
+                } else {
+                    vec![vec![9], vec![6], vec![1, 1, 1, 1, 1]]
+                };
+                let batches: Vec<Vec<u64>> = batches
+                    .into_iter()
+                    .map(|b| {
+                        if object_mode {
+                            vec![1; hwm as usize + b.len() % 2]
+                        } else {
+                            b
+                        }
+                    })
+                    .filter(|b| has_writev || b.len() == 1)
+                    .filter(|b| b.iter().sum::<u64>() >= hwm)
+                    .collect();
+                for count in 0..=batches.len() {
+                    for tail in [false, true] {
+                        for (sync_mask, lone_start) in [
+                            (0u32, false),
+                            (0b0101, false),
+                            (0b1111, false),
+                            (0b0110, true),
+                        ] {
+                            if lone_start && object_mode {
+                                continue;
+                            }
+                            let label = format!(
+                                "object_mode {object_mode} writev {has_writev} hwm {hwm} \
+                                 {count} batches tail {tail} sync {sync_mask:b} lone {lone_start}"
+                            );
+                            let start = || {
+                                let mut c = Core::new(opts.clone());
+                                // The first cycle, made by the core, ends in the 'drain'.
+                                let first = if object_mode {
+                                    vec![1; hwm as usize]
+                                } else {
+                                    vec![hwm + 1]
+                                };
+                                if lone_start {
+                                    // A write of its own, not a flush from uncork().
+                                    let status = c.write((), hwm, Callback::None);
+                                    assert_eq!(status, WriteStatus::Dispatch(()));
+                                    assert!(!c.write_returned());
+                                    c.handle_write_done(Ok(()));
+                                    assert_eq!(c.poll(), Some(Output::Event(Event::Drain)));
+                                } else {
+                                    batch_cycle(&mut c, &first, 1, false, false);
+                                }
+                                assert!(c.drain_idle(), "{label}");
+                                c
+                            };
+                            let mut one = start();
+                            let (mut writes, mut total, mut refused) = (0, 0, 0);
+                            let (mut writevs, mut ticks, mut max) = (0, 0, 0);
+                            for (i, lens) in batches.iter().take(count).enumerate() {
+                                let sync = sync_mask & (1 << i) != 0;
+                                let depth = 1 + (i as u32 % 2);
+                                batch_cycle(&mut one, lens, depth, sync, i % 3 != 1);
+                                writes += lens.len() as u64;
+                                total += lens.iter().sum::<u64>();
+                                let units = if object_mode {
+                                    lens.len() as u64
+                                } else {
+                                    lens.iter().sum()
+                                };
+                                let mut sum = 0;
+                                refused += lens
+                                    .iter()
+                                    .filter(|&&l| {
+                                        sum += if object_mode { 1 } else { l };
+                                        sum >= hwm
+                                    })
+                                    .count() as u64;
+                                writevs += u64::from(lens.len() > 1);
+                                ticks += u64::from(sync);
+                                max = max.max(units);
+                            }
+                            if !tail {
+                                assert_eq!(one.poll(), None, "{label}");
+                            }
+                            let mut run = start();
+                            assert!(
+                                run.batch_run(
+                                    count as u64,
+                                    writes,
+                                    total,
+                                    refused,
+                                    writevs,
+                                    ticks,
+                                    max,
+                                    tail
+                                ),
+                                "{label}"
+                            );
+                            assert_eq!(observe(run), observe(one), "{label}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_batch_run_the_core_cannot_have_had_changes_nothing() {
+    use wasm_writable::core::WritableCore;
+    let opts = Options {
+        high_water_mark: 4,
+        has_writev: true,
+        ..Options::new(false)
+    };
+    let mut c = WritableCore::<(), ErrorCode>::new(opts.clone());
+    // Not after a 'drain'.
+    assert!(!c.drain_idle());
+    assert!(!c.batch_run(1, 2, 8, 1, 1, 0, 8, false));
+    batch_cycle(&mut c, &[5], 1, false, false);
+    assert!(c.drain_idle());
+    let before = format!("{c:?}");
+    for (cycles, writes, total, refused, writevs, ticks, max) in [
+        (0, 1, 0, 0, 0, 0, 0), // writes without a cycle
+        (1, 1, 8, 1, 1, 0, 8), // a writev of one write
+        (1, 3, 8, 0, 1, 0, 8), // a cycle without a refusal
+        (1, 2, 3, 1, 1, 0, 3), // a batch below the highWaterMark
+        (1, 2, 8, 3, 1, 0, 8), // more refusals than writes
+        (2, 3, 9, 2, 1, 3, 5), // more ticks than cycles
+    ] {
+        assert!(
+            !c.batch_run(cycles, writes, total, refused, writevs, ticks, max, false),
+            "{cycles} {writes} {total} {refused} {writevs} {ticks} {max}"
+        );
+        assert_eq!(format!("{c:?}"), before);
+    }
+    // Without a writev sink, no writev batches.
+    let mut c = WritableCore::<(), ErrorCode>::new(Options {
+        has_writev: false,
+        ..opts
+    });
+    batch_cycle(&mut c, &[5], 1, false, false);
+    assert!(!c.batch_run(1, 2, 8, 1, 1, 0, 8, false));
+    assert!(c.batch_run(1, 1, 8, 1, 0, 0, 8, false));
+}

@@ -1080,6 +1080,115 @@ impl<C, E: StreamError> WritableCore<C, E> {
         true
     }
 
+    /// Just after a `'drain'` was polled: whether the stream is idle and clean behind it, so a
+    /// driver may run batch cycles itself (see [`batch_run`](Self::batch_run)). Nothing is
+    /// counted, buffered, corked, in flight, ticking or owed (not ending, destroyed or
+    /// errored), and all that waits is the silent rest of that `'drain'`'s `afterWrite` (one
+    /// callback-less completion), for after its listeners. The highWaterMark is at least 2, so
+    /// a `cork()` now gives a budget of at least one unit.
+    pub fn drain_idle(&self) -> bool {
+        const NOT: u32 = WRITING
+            | SYNC
+            | EXPECT_WRITE_CB
+            | ENDING
+            | DESTROYED
+            | FROM_BUFFER
+            | BUFFER_PROCESSING
+            | AFTER_WRITE_PENDING
+            | NEED_DRAIN;
+        self.flags & (NOT | CONSTRUCTED) == CONSTRUCTED
+            && self.opts.high_water_mark >= 2
+            && self.length == 0
+            && self.reserved == 0
+            && self.corked == 0
+            && self.buffered.is_empty()
+            && self.buffered_chunks.is_empty()
+            && self.errored.is_none()
+            && self.tasks.is_empty()
+            && self.lane_write.is_none()
+            && self.lane_after.is_none()
+            && self.steps.len() == 1
+            && matches!(
+                self.steps.front(),
+                Some(Step::AfterWriteCallbacks { count: 1, cbs: 0, first }) if *first == self.next_ord
+            )
+    }
+
+    /// The batch cycles a driver ran itself from a [`drain_idle`](Self::drain_idle) state (the
+    /// listeners of that `'drain'` were running). Each cycle, from the stream idle again:
+    /// `cork()` (nested or not), callback-less writes until the first that reaches the
+    /// highWaterMark (which returns false, as do those after it), the last `uncork()`, which
+    /// hands the batch to the sink in one call (`writev` for two writes or more, `write` for
+    /// one), and that write's completion, successful: inside its sink call (then the afterWrite
+    /// tick comes, then `'drain'`) or after it (then `'drain'` at once); after each
+    /// `'drain'`, the listeners run and then the silent rest of its `afterWrite`.
+    ///
+    /// `cycles` cycles, of `writes` writes of `total` units together (as given, as
+    /// `units_accepted` counts them), `refused` of which returned false, `writevs` of them
+    /// batches of two or more, `ticks` of them completed inside the sink call, the largest
+    /// batch `max` units (1 a chunk in object mode). With `tail`, the listeners of the last
+    /// `'drain'` are still running (the rest of its `afterWrite` waits in the queue); without,
+    /// it has run. Exactly the calls one by one. Returns false, changing nothing, for a report
+    /// no such cycles can give (`drain_idle()` does not hold, or the numbers contradict each
+    /// other).
+    #[allow(clippy::too_many_arguments)]
+    pub fn batch_run(
+        &mut self,
+        cycles: u64,
+        writes: u64,
+        total: u64,
+        refused: u64,
+        writevs: u64,
+        ticks: u64,
+        max: u64,
+        tail: bool,
+    ) -> bool {
+        let units = if self.opts.object_mode { writes } else { total };
+        let consistent = if cycles == 0 {
+            writes == 0 && total == 0 && refused == 0 && writevs == 0 && ticks == 0 && max == 0
+        } else {
+            writevs <= cycles
+                && ticks <= cycles
+                && (writevs == 0 || self.opts.has_writev)
+                // A lone write per other cycle, two or more per writev.
+                && writes >= cycles.saturating_add(writevs)
+                && (writevs > 0 || writes == cycles)
+                // At least the crossing write of each cycle returned false.
+                && refused >= cycles
+                && refused <= writes
+                && max >= self.opts.high_water_mark
+                && units >= max
+        };
+        if !self.drain_idle() || !consistent {
+            return false;
+        }
+        let stats = &mut self.stats;
+        stats.chunks_accepted += writes;
+        stats.units_accepted = stats.units_accepted.saturating_add(total);
+        stats.writes_refused_backpressure += refused;
+        stats.sink_calls += cycles;
+        stats.writev_calls += writevs;
+        stats.peak_length = stats.peak_length.max(max);
+        stats.chunks_written += writes;
+        stats.units_written = stats.units_written.saturating_add(units);
+        stats.drains += cycles;
+        // Each completion inside its call took the afterWrite tick's task.
+        self.tasks_taken += ticks;
+        if cycles > 0 {
+            // Each cycle's `uncork()` flushed the buffer with no finish check after it.
+            self.flags |= LONE_FLUSH;
+        }
+        // Each cycle's writes added a pending callback each, its writev took all but one, and
+        // the rest of its 'drain''s afterWrite the last: the count stands as it was, with the
+        // last tail still to run, or one less.
+        if !tail {
+            self.steps.clear();
+            self.pending_cb = self.pending_cb.saturating_sub(1);
+        }
+        self.insert_at = 0;
+        true
+    }
+
     /// `count` completions of a [`buffered_run`](Self::buffered_run), in order: for each, the
     /// write in flight completed successfully inside its sink call, the call returned, and the
     /// next buffered write was handed out (the driver is now in its sink call). Exactly
