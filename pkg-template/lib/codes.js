@@ -88,6 +88,11 @@ export const DRAIN_CYCLE = 256;
 // drainRun()'s end: where the last write is (0 completed, 1 in its sink call, 2 returned), plus
 // DRAIN_TAIL while the listeners of the last 'drain' run.
 export const DRAIN_TAIL = 4;
+// A flag of O_DRAIN: the stream is idle and clean behind this 'drain', so the face may run
+// batch cycles itself from its listeners (cork, writes past the highWaterMark, uncork, the
+// sink call, its 'drain') and report them with batchRun(...); all that waits in the core is
+// the silent rest of its afterWrite.
+export const O_DRAIN_IDLE = O_DRAIN | QUIET;
 
 // state bits.
 export const S_WRITABLE = 1;

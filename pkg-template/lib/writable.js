@@ -117,6 +117,18 @@ const DRUN_CALL = 2;
 /** The last write's sink call returned without completing it (write() answered false). */
 const DRUN_FLIGHT = 3;
 
+// s.brun: the phase of the batch cycles the face runs itself (see batchDispatch), 0 for none.
+/** Idle after a 'drain' (the core's O_DRAIN_IDLE, or a cycle of the face's). */
+const BR_IDLE = 1;
+/** Corked (s.brunDepth times), the batch's writes on the budget. */
+const BR_CORKED = 2;
+/** The batch is in its sink call. */
+const BR_CALL = 3;
+/** The batch's sink call returned without completing it. */
+const BR_FLIGHT = 4;
+/** The batch completed inside its sink call; its afterWrite tick (s.brunTick) is scheduled. */
+const BR_TICK = 5;
+
 /** s.lease when the face holds no budget for buffered writes (see `cork()`). */
 const NO_LEASE = -1;
 /** A result of the core's write()/writeReturned() at or above this carries a budget. */
@@ -154,6 +166,7 @@ function coreOf(s) {
   if (s.bufRun !== 0) flushBufferedRun(s);
   if (s.steady) flushRun(s);
   if (s.drun !== 0) flushDrainRun(s);
+  if (s.brun !== 0) flushBatchRun(s);
   // A held-back return comes before the writes accepted on the budget it gave (the other held
   // completions never coexist with a budget).
   const pending = s.pending;
@@ -246,6 +259,42 @@ function flushDrainRun(s) {
   s.drunLast = 0;
 }
 
+/**
+ * Tell the core of the batch cycles the face ran on its own (see batchDispatch), and give them
+ * up: every use of the core ends them. The complete cycles go in one report; the batch under
+ * way is then made as the core would have made it: its corks (its writes stay on the budget,
+ * for the next call into the core), or the batch handed out by uncork() in the same mode, the
+ * face in its sink call, and after it as far as the face has come.
+ */
+function flushBatchRun(s) {
+  const phase = s.brun;
+  const tail = s.brunTail;
+  s.brun = 0;
+  s.brunTail = false;
+  const core = s.core;
+  if (s.brCycles !== 0 || !tail) {
+    core.batchRun(s.brCycles, s.brWrites, s.brTotal + s.brWraps * RUN_TOTAL_MAX, s.brRefused, s.brWritevs, s.brTicks, s.brMax, tail);
+    s.brCycles = 0;
+    s.brWrites = 0;
+    s.brTotal = 0;
+    s.brWraps = 0;
+    s.brRefused = 0;
+    s.brWritevs = 0;
+    s.brTicks = 0;
+    s.brMax = 0;
+  }
+  if (phase === BR_CORKED) {
+    for (let d = s.brunDepth; d > 0; d--) core.cork();
+  } else if (phase >= BR_CALL) {
+    // The batch's lengths are still where the face wrote them (leaseLens).
+    core.cork();
+    core.uncork(s.brunN, s.brunMode);
+    if (phase === BR_FLIGHT) core.dispatchReturned();
+    // Its afterWrite tick is the one the face scheduled (s.brunTick).
+    else if (phase === BR_TICK) core.syncWriteDone(0);
+  }
+}
+
 /** The budget's writes that `takeHeld` took (a second return value, without an allocation). */
 let heldBatch = 0;
 
@@ -258,7 +307,7 @@ let heldBatch = 0;
  */
 function takeHeld(s) {
   const pending = s.pending;
-  if ((pending !== 0 && pending !== RETURNED && pending !== RETURNED_W) || s.reserveLater !== 0 || s.bufRun !== 0 || s.steady || s.drun !== 0) {
+  if ((pending !== 0 && pending !== RETURNED && pending !== RETURNED_W) || s.reserveLater !== 0 || s.bufRun !== 0 || s.steady || s.drun !== 0 || s.brun !== 0) {
     return -1;
   }
   s.pending = 0;
@@ -376,6 +425,33 @@ class FaceState {
     this.drunMax = 0;
     this.drunLast = 0;
     this.drunMin = 1;
+    // Batch cycles (the core's O_DRAIN_IDLE): after a 'drain' that leaves the stream idle, a
+    // cork batch whose writes reach the highWaterMark, handed to the sink at the last uncork()
+    // in one call, then its 'drain'. The face runs such cycles itself and tells the core later
+    // (flushBatchRun): the phase (brun), whether the last 'drain' listeners are running
+    // (brunTail), the cork depth (brunDepth); the batch under way (brunN writes of brunUnits
+    // units, brunRefused of which returned false, handed out in uncork()'s brunMode); and the
+    // complete cycles (brCycles of brWrites writes, brTotal + brWraps * RUN_TOTAL_MAX units,
+    // brRefused refusals, brWritevs writev batches, brTicks completed inside their calls, the
+    // largest batch brMax units). brunBudget is the budget a cork() then gives.
+    this.brun = 0;
+    this.brunTail = false;
+    this.brunDepth = 0;
+    this.brunN = 0;
+    this.brunUnits = 0;
+    this.brunRefused = 0;
+    this.brunMode = 0;
+    this.brCycles = 0;
+    this.brWrites = 0;
+    this.brTotal = 0;
+    this.brWraps = 0;
+    this.brRefused = 0;
+    this.brWritevs = 0;
+    this.brTicks = 0;
+    this.brMax = 0;
+    this.brunBudget = 0;
+    this.brunTick = null;
+    this.hasWritev = false;
     this.asyncLeft = 0;
     this.leaseLens = NO_LENS;
     this.leaseCount = 0;
@@ -451,6 +527,8 @@ export class Writable extends EventEmitter {
     if (typeof this._construct === 'function') flags |= C.F_HAS_CONSTRUCT;
     s.core = new WritableCore(hwm ?? undefined, flags);
     s.drunMin = Math.max(1, s.core.highWaterMark);
+    s.brunBudget = Math.max(0, s.core.highWaterMark - 1);
+    s.hasWritev = (flags & C.F_HAS_WRITEV) !== 0;
 
     s.chunks = new ChunkQueue();
     s.writeCbs = new CallbackTable();
@@ -482,6 +560,11 @@ export class Writable extends EventEmitter {
       if (s.pending === RETURNED && s.asyncLeft > 0 && !err && !s.polling && s.reserveLater === 0) {
         // A completion of an asynchronous run (see asyncRunWrite).
         asyncRunWrite(s);
+        return;
+      }
+      if (s.brun === BR_FLIGHT && !err && !s.polling && s.reserveLater === 0) {
+        // The completion of a batch cycle (see batchDrain).
+        batchDrain(s, false);
         return;
       }
       if (s.drun === DRUN_FLIGHT && !err && !s.polling && s.leaseCount === 0 && s.reserveLater === 0) {
@@ -528,6 +611,10 @@ export class Writable extends EventEmitter {
     s.tick = () => {
       runLoop(s, coreOf(s).tick(!s.polling));
     };
+    s.brunTick = () => {
+      if (s.brun === BR_TICK && !s.polling) batchDrain(s, true);
+      else s.tick(); // the core heard of the batch: this is its afterWrite tick
+    };
 
     if (o.signal !== undefined) addAbortSignal(o.signal, this);
     drive(s);
@@ -571,6 +658,10 @@ export class Writable extends EventEmitter {
 
   cork() {
     const s = this[kFace];
+    if (s.brun === BR_IDLE || s.brun === BR_CORKED) {
+      corkBatch(s);
+      return;
+    }
     const budget = coreOf(s).cork();
     if (budget > 0) {
       s.lease = Math.min(budget, LENS_MAX);
@@ -584,6 +675,7 @@ export class Writable extends EventEmitter {
 
   uncork() {
     const s = this[kFace];
+    if (s.brun === BR_CORKED && uncorkBatch(s)) return;
     // coreOf without its end of the budget: the budget's writes go with uncork() (first), and
     // the first output comes back with it.
     const batch = s.reserveLater === 0 ? takeLease(s) : 0;
@@ -838,6 +930,7 @@ function coreWrite(s, len, cb, reserved) {
   if (s.bufRun !== 0) flushBufferedRun(s);
   if (s.steady) flushRun(s);
   if (s.drun !== 0) flushDrainRun(s);
+  if (s.brun !== 0) flushBatchRun(s);
   let flags = reserved;
   const pending = s.pending;
   if (pending !== 0) {
@@ -999,6 +1092,14 @@ function drainCycle(s) {
   s.lease = NO_LEASE;
   s.drun = DRUN_IDLE;
   s.drunTail = true;
+  emitCycleDrain(s);
+}
+
+/**
+ * The 'drain' of a cycle the face runs itself (drain or batch cycles), as its poll loop would
+ * emit it; then, while the cycles still run, the rest of afterWrite is silent, as the core said.
+ */
+function emitCycleDrain(s) {
   s.polling = true;
   s.inHandler = true;
   let done = false;
@@ -1009,11 +1110,13 @@ function drainCycle(s) {
     s.inHandler = false;
     // A listener that threw leaves the rest of afterWrite to the core, as its poll loop would.
     if (!done && s.drun !== 0) flushDrainRun(s);
-    if (!done || s.drun !== 0) s.polling = false;
+    if (!done && s.brun !== 0) flushBatchRun(s);
+    if (!done || s.drun !== 0 || s.brun !== 0) s.polling = false;
   }
-  if (s.drun !== 0) {
+  if (s.drun !== 0 || s.brun !== 0) {
     // The rest of afterWrite: silent, as the core said.
     s.drunTail = false;
+    s.brunTail = false;
   } else {
     // The core heard of the cycles from a listener: the rest of afterWrite waits there.
     let op;
@@ -1068,6 +1171,135 @@ function drainRunWrite(s, chunk, encoding, len) {
   }
   if (s.drun !== 0) flushDrainRun(s);
   return sinkCallReturned(s, W_DISPATCH, uses);
+}
+
+/**
+ * cork() in batch cycles (the stream idle after a 'drain', or corked for a batch): a cork of
+ * the core's would give the budget the face takes, so the face counts the depth itself.
+ */
+function corkBatch(s) {
+  if (s.brun === BR_CORKED) {
+    s.brunDepth++;
+    return;
+  }
+  s.brun = BR_CORKED;
+  s.brunDepth = 1;
+  const budget = s.brunBudget;
+  s.lease = Math.min(budget, LENS_MAX);
+  s.leaseReturn = true;
+  s.leaseCross = budget <= LENS_MAX;
+}
+
+/**
+ * uncork() in a batch cycle: true when it is done. The last one hands a batch that reached
+ * the highWaterMark to the sink (batchDispatch), from where the poll loop would (not from
+ * inside a sink call, nor from the loop between outputs); false for anything else, which the
+ * core hears of.
+ */
+function uncorkBatch(s) {
+  if (s.brunDepth > 1) {
+    s.brunDepth--;
+    return true;
+  }
+  const n = s.leaseCount;
+  if (s.leaseReturn || n === 0 || (n > 1 && !s.hasWritev) || s.inDispatch || s.pending !== 0 || s.reserveLater !== 0) {
+    return false;
+  }
+  if (!s.polling) batchDispatch(s, 1);
+  else if (s.inHandler) batchDispatch(s, 2);
+  else return false;
+  return true;
+}
+
+/**
+ * A batch cycle's sink call (the core's O_DRAIN_IDLE said the stream was idle after a 'drain'):
+ * the last uncork() of a cork batch whose writes reached the highWaterMark hands the batch to
+ * the sink, `writev` for two writes or more, as the core's flush would, in the poll loop's
+ * `mode` (uncork()'s: 1 a loop of its own, 2 a nest). A call that returns without completing
+ * the batch waits for its completion (batchDrain); one that completes it inside waits for its
+ * afterWrite tick (s.brunTick), and batchDrain then. Otherwise the core hears of the cycles and
+ * this batch in its call, and the poll loop goes on from there as after any polled write.
+ */
+function batchDispatch(s, mode) {
+  const n = s.leaseCount;
+  let lens = s.leaseLens;
+  if (lens.length < n) lens = leaseLensView(s, n);
+  const limit = s.drunMin;
+  let units = 0;
+  let refused = 0;
+  for (let i = 0; i < n; i++) {
+    units += lens[i];
+    if (units >= limit) refused++;
+  }
+  s.brunN = n;
+  s.brunUnits = units;
+  s.brunRefused = refused;
+  s.brunMode = mode;
+  s.brun = BR_CALL;
+  s.lease = NO_LEASE;
+  s.leaseCount = 0;
+  s.leaseCross = false;
+  const depth = s.nests;
+  const inHandler = s.inHandler;
+  if (mode === 2) s.nests = depth + 1;
+  s.inHandler = false;
+  s.polling = true;
+  s.inDispatch = true;
+  let done = false;
+  try {
+    if (n === 1) {
+      const entry = s.chunks.shift();
+      callWrite(s, entry.chunk, entry.encoding);
+    } else {
+      callWritev(s, s.chunks.take(n));
+    }
+    s.inDispatch = false;
+    if (s.brun === BR_CALL) {
+      if (s.pending === 0) {
+        s.brun = BR_FLIGHT;
+        done = true;
+        return;
+      }
+      if (s.pending === SYNC_OK) {
+        s.pending = 0;
+        s.brun = BR_TICK;
+        nextTick(s.brunTick);
+        done = true;
+        return;
+      }
+      // Failed inside the call: the core hears of the batch in it, then of the failure.
+      flushBatchRun(s);
+    }
+    runLoop(s, polledWriteReturned(s), mode === 2);
+    done = true;
+  } finally {
+    s.inDispatch = false;
+    // A sink call that threw leaves the batch in its call, as the poll loop's would.
+    if (!done && s.brun !== 0) flushBatchRun(s);
+    s.nests = depth;
+    s.inHandler = inHandler;
+    s.polling = mode === 2;
+    if (!done && mode === 2) s.core.unnestTo(depth);
+  }
+}
+
+/** The completion of a batch cycle's write (`tick`: inside its sink call): its 'drain'. */
+function batchDrain(s, tick) {
+  s.brCycles++;
+  s.brWrites += s.brunN;
+  let total = s.brTotal + s.brunUnits;
+  while (total >= RUN_TOTAL_MAX) {
+    total -= RUN_TOTAL_MAX;
+    s.brWraps++;
+  }
+  s.brTotal = total;
+  s.brRefused += s.brunRefused;
+  if (s.brunN > 1) s.brWritevs++;
+  if (tick) s.brTicks++;
+  if (s.brunUnits > s.brMax) s.brMax = s.brunUnits;
+  s.brun = BR_IDLE;
+  s.brunTail = true;
+  emitCycleDrain(s);
 }
 
 /**
@@ -1353,6 +1585,21 @@ function runLoop(s, op, nested) {
         }
         case C.O_DRAIN:
           s.stream.emit('drain');
+          break;
+        case C.O_DRAIN_IDLE:
+          if (nested !== true && s.pending === 0 && s.lease === NO_LEASE && !s.steady && s.bufRun === 0 && s.drun === 0 && s.reserveLater === 0) {
+            // Batch cycles may start in the listeners (see batchDispatch).
+            s.brun = BR_IDLE;
+            s.brunTail = true;
+            s.stream.emit('drain');
+            if (s.brun !== 0) {
+              // The rest of afterWrite, all the core holds: silent, as the core said.
+              s.brunTail = false;
+              return;
+            }
+          } else {
+            s.stream.emit('drain');
+          }
           break;
         case C.O_PREFINISH:
           s.stream.emit('prefinish');

@@ -102,6 +102,11 @@ const DRAIN_CYCLE: u32 = 256;
 /// `drainRun`'s `end`: where the last write is (0 completed, 1 in its sink call, 2 returned),
 /// plus `DRAIN_TAIL` while the listeners of the last `'drain'` run.
 const DRAIN_TAIL: u32 = 4;
+/// A flag of `O_DRAIN`: the stream is idle and clean behind this `'drain'`
+/// (`WritableCore::drain_idle`), so the face may run batch cycles itself from its listeners and
+/// report them with `batchRun`; all that waits in the core is the silent rest of its
+/// `afterWrite`.
+const DRAIN_IDLE: u32 = QUIET;
 
 // `poll()` opcodes.
 const O_NONE: u32 = 0;
@@ -324,6 +329,36 @@ impl WasmCore {
             // The steps behind that 'drain', as after a polled output.
             self.outer = self.core.queued();
         }
+        ok
+    }
+
+    /// The batch cycles the face ran itself from a `'drain'` that carried `DRAIN_IDLE` (see
+    /// `WritableCore::batch_run`). With `tail`, the face is in the listeners of the last
+    /// `'drain'` as if this core had polled it, and polls after them.
+    #[wasm_bindgen(js_name = batchRun)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn batch_run(
+        &mut self,
+        cycles: f64,
+        writes: f64,
+        total: f64,
+        refused: f64,
+        writevs: f64,
+        ticks: f64,
+        max: f64,
+        tail: bool,
+    ) -> bool {
+        let ok = self.core.batch_run(
+            cycles as u64,
+            writes as u64,
+            total as u64,
+            refused as u64,
+            writevs as u64,
+            ticks as u64,
+            max as u64,
+            tail,
+        );
+        self.outer = self.core.queued();
         ok
     }
 
@@ -669,6 +704,9 @@ impl WasmCore {
             Output::OneOffCallback(result) => {
                 self.set_error(result.err());
                 O_ONE_OFF
+            }
+            Output::Event(Event::Drain) if self.barrier == 0 && self.core.drain_idle() => {
+                O_DRAIN | DRAIN_IDLE
             }
             Output::Event(Event::Drain) => O_DRAIN,
             Output::Event(Event::Prefinish) => O_PREFINISH,

@@ -77,3 +77,45 @@ test('writes of 1 KiB queued behind a sink that completes on a microtask reach i
   const made = calls - before;
   assert.ok(made < FEW, `${made} calls for ${N} writes`);
 });
+
+/**
+ * Calls into the core while `batches` cork batches of `size` writes of `chunk` go to a writev
+ * sink, the producer waiting for 'drain' after each batch that reached the highWaterMark.
+ */
+async function callsForBatches(batches, size, chunk, objectMode, complete) {
+  const w = new Writable({ objectMode, write(c, e, done) { complete(done); }, writev(entries, done) { complete(done); } });
+  const before = calls;
+  await new Promise((resolve, reject) => {
+    let b = 0;
+    w.on('error', reject);
+    w.on('finish', resolve);
+    const pump = () => {
+      while (b < batches) {
+        b++;
+        w.cork();
+        let ok = true;
+        for (let j = 0; j < size; j++) ok = w.write(chunk);
+        w.uncork();
+        if (!ok) return void w.once('drain', pump);
+      }
+      w.end();
+    };
+    pump();
+  });
+  return calls - before;
+}
+
+test('cork batches of 1 KiB writes up to the highWaterMark, to a writev sink on a microtask, make no call into the core a batch', async () => {
+  const made = await callsForBatches(N / 16, 16, Buffer.alloc(1024), false, (done) => queueMicrotask(done));
+  assert.ok(made < FEW, `${made} calls for ${N / 16} batches`);
+});
+
+test('cork batches of objects up to the highWaterMark, to a writev sink that completes inside its call, make no call into the core a batch', async () => {
+  const made = await callsForBatches(N / 16, 16, { id: 1 }, true, (done) => done());
+  assert.ok(made < FEW, `${made} calls for ${N / 16} batches`);
+});
+
+test('cork batches of 64 KiB writes, to a writev sink on setImmediate, make no call into the core a batch', async () => {
+  const made = await callsForBatches(N / 16, 16, Buffer.alloc(65536), false, (done) => setImmediate(done));
+  assert.ok(made < FEW, `${made} calls for ${N / 16} batches`);
+});

@@ -1,0 +1,389 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sameAsNode, props, turns, OurWritable } from '../helpers/trace.mjs';
+
+// A producer that corks, writes until write() returns false, uncorks and waits for 'drain' makes
+// every batch a batch cycle: the last uncork() hands the batch to the sink in one call (writev,
+// or write for a batch of one), its completion empties the stream and 'drain' follows (at once,
+// or on the afterWrite tick when the sink completed inside its call). After a 'drain' that leaves
+// the stream idle, the face runs such cycles without a call into the core each and tells the
+// core of them later, before anything else uses it. Whatever the listeners, the sink or the
+// producer do in the middle of them, everything observable is what Node does. The scenarios read
+// the stream's state only where they say so, so the cycles run on as long as they can.
+
+/** Until the stream has closed, or 50 turns of the event loop (see turns) for one that does not. */
+const settle = (w) => Promise.race([new Promise((resolve) => (w.closed ? resolve() : w.once('close', resolve))), turns()]);
+
+const completions = {
+  sync: (done) => done(),
+  microtask: (done) => queueMicrotask(() => done()),
+  setImmediate: (done) => setImmediate(() => done()),
+};
+
+/**
+ * `batches` cork batches from a producer that waits for 'drain' whenever write() returns false:
+ * batch `b` is `cork()` `depth` times, writes of `size(b, j)` bytes (or objects) until one returns
+ * false or `max` were made, then as many `uncork()`s. The sink (with `writev` unless `writev` is
+ * false) completes each call by `complete`, but call number `at` runs `odd(w, done, log)`
+ * instead; 'drain' number `atDrain` runs `inDrain(w, log, cb)` first (returning true stops the
+ * producer) and `afterPump(w, log)` after the producer's batch in it; `inBatch(w, log, b)` runs
+ * in every batch before its uncork()s. With `resume`, the producer goes on from the 'drain'
+ * listener through it (outside the listener) instead.
+ */
+function batchCycles({
+  batches = 8,
+  hwm = 16,
+  objectMode = false,
+  writev = true,
+  size = () => 5,
+  max = 64,
+  depth = 1,
+  complete = 'microtask',
+  at = -1,
+  odd,
+  atDrain = -1,
+  inDrain = () => false,
+  afterPump = () => {},
+  inBatch = () => {},
+  resume = null,
+} = {}) {
+  return async ({ Writable, log, cb, listen }) => {
+    let calls = 0;
+    const call = (what, n, done) => {
+      const k = calls++;
+      log(what, k, n);
+      if (k === at) return odd(w, done, log);
+      completions[complete](done);
+    };
+    const options = {
+      highWaterMark: hwm,
+      objectMode,
+      write(chunk, enc, done) {
+        call('write', 1, done);
+      },
+    };
+    if (writev) options.writev = (entries, done) => call('writev', entries.length, done);
+    const w = listen(new Writable(options));
+    let b = 0;
+    let drains = 0;
+    const pump = () => {
+      while (b < batches) {
+        for (let d = 0; d < depth; d++) w.cork();
+        let ok = true;
+        let j = 0;
+        while (ok && j < max) {
+          const len = size(b, j);
+          try {
+            ok = w.write(objectMode ? { b, j } : Buffer.alloc(len, j));
+          } catch (err) {
+            log('write threw', b, j, err.message);
+            return;
+          }
+          j++;
+        }
+        log('batch', b, j, ok);
+        inBatch(w, log, b);
+        b++;
+        try {
+          for (let d = 0; d < depth; d++) w.uncork();
+        } catch (err) {
+          log('uncork threw', err.message);
+        }
+        if (!ok) {
+          w.once('drain', () => {
+            const n = drains++;
+            log('drain', n);
+            if (n === atDrain && inDrain(w, log, cb) === true) return;
+            if (resume) resume(pump);
+            else pump();
+            if (n === atDrain) afterPump(w, log);
+          });
+          return;
+        }
+      }
+      w.end(cb('end'));
+    };
+    pump();
+    await settle(w);
+    log('at the end', props(w), w._writableState.pendingcb);
+  };
+}
+
+test('cork batches past the highWaterMark, each after the last drain, go to writev and drain as in Node', async () => {
+  await sameAsNode(batchCycles());
+});
+
+test('batch cycles to a sink that completes on setImmediate drain as in Node', async () => {
+  await sameAsNode(batchCycles({ complete: 'setImmediate' }));
+});
+
+test("batch cycles to a sink that completes inside its call drain on the afterWrite tick, as in Node", async () => {
+  await sameAsNode(batchCycles({ complete: 'sync' }));
+});
+
+test('object-mode batch cycles drain as in Node', async () => {
+  await sameAsNode(batchCycles({ objectMode: true, hwm: 4 }));
+  await sameAsNode(batchCycles({ objectMode: true, hwm: 4, complete: 'sync' }));
+});
+
+test('batch cycles corked twice over drain as in Node', async () => {
+  await sameAsNode(batchCycles({ depth: 2 }));
+  await sameAsNode(batchCycles({ depth: 3, complete: 'sync' }));
+});
+
+test('batches of one write past the highWaterMark, to a sink without writev, drain as in Node', async () => {
+  await sameAsNode(batchCycles({ writev: false, size: () => 20, max: 1 }));
+  await sameAsNode(batchCycles({ writev: false, size: () => 20, max: 1, complete: 'sync' }));
+});
+
+test('batches with empty writes and one write far past the highWaterMark drain as in Node', async () => {
+  await sameAsNode(batchCycles({ size: (b, j) => (j % 3 === 1 ? 0 : (b % 3) * 9 + 2), max: 6 }));
+});
+
+test('a batch that stays below the highWaterMark in the middle of batch cycles flushes and drains as in Node', async () => {
+  await sameAsNode(batchCycles({ max: 5, size: (b, j) => (b === 3 ? 1 : j === 4 ? 12 : 1) }));
+  await sameAsNode(batchCycles({ max: 5, size: (b, j) => (b === 3 ? 1 : j === 4 ? 12 : 1), complete: 'sync' }));
+});
+
+test('a batch too big for one writev call without writev goes one write at a time, as in Node', async () => {
+  await sameAsNode(batchCycles({ writev: false, size: () => 6 }));
+});
+
+test('a producer that goes on outside the drain listener batches and drains as in Node', async () => {
+  await sameAsNode(batchCycles({ resume: (pump) => setImmediate(pump) }));
+  await sameAsNode(batchCycles({ resume: (pump) => queueMicrotask(pump), complete: 'sync' }));
+});
+
+for (const complete of ['microtask', 'sync']) {
+  test(`the stream's state read in a batch cycle's 'drain' listener, before and after its batch, is Node's (${complete})`, async () => {
+    await sameAsNode(
+      batchCycles({
+        complete,
+        atDrain: 2,
+        inDrain(w, log) {
+          log('before', props(w), w._writableState.pendingcb);
+        },
+        afterPump(w, log) {
+          log('after', props(w), w._writableState.pendingcb);
+          process.nextTick(() => log('next tick', props(w), w._writableState.pendingcb));
+          queueMicrotask(() => log('microtask', props(w), w._writableState.pendingcb));
+        },
+      }),
+    );
+  });
+
+  test(`the stream's state read between cork() and uncork() in a batch cycle is Node's (${complete})`, async () => {
+    await sameAsNode(
+      batchCycles({
+        complete,
+        inBatch(w, log, b) {
+          if (b === 3) log('in batch', props(w), w._writableState.pendingcb, w._writableState.bufferedRequestCount);
+        },
+      }),
+    );
+  });
+
+  test(`the stream's state read by the sink inside a batch cycle's writev is Node's (${complete})`, async () => {
+    await sameAsNode(
+      batchCycles({
+        complete,
+        at: 3,
+        odd(w, done, log) {
+          log('in sink', props(w), w._writableState.pendingcb);
+          completions[complete](done);
+        },
+      }),
+    );
+  });
+
+  test(`end() from a batch cycle's 'drain' listener finishes in Node's order (${complete})`, async () => {
+    await sameAsNode(
+      batchCycles({
+        complete,
+        atDrain: 2,
+        inDrain(w, log, cb) {
+          w.end(cb('end in drain'));
+          log('ended', props(w));
+          return true;
+        },
+      }),
+    );
+  });
+
+  test(`end(chunk) after a batch in a batch cycle's 'drain' listener writes and finishes in Node's order (${complete})`, async () => {
+    await sameAsNode(
+      batchCycles({
+        complete,
+        atDrain: 1,
+        afterPump(w, log) {
+          w.end(Buffer.alloc(3), () => log('end callback'));
+          log('ended', props(w));
+        },
+      }),
+    );
+  });
+
+  test(`destroy(err) while a batch cycle's batch is in the sink errors and closes in Node's order (${complete})`, async () => {
+    await sameAsNode(
+      batchCycles({
+        complete,
+        atDrain: 2,
+        afterPump(w, log) {
+          w.destroy(new Error('stop'));
+          log('destroyed', props(w));
+        },
+      }),
+    );
+  });
+
+  test(`writes with a callback and strings in a batch cycle's batch keep Node's order (${complete})`, async () => {
+    await sameAsNode(
+      batchCycles({
+        complete,
+        inBatch(w, log, b) {
+          if (b === 2) {
+            log('ret', w.write(Buffer.alloc(2), () => log('write callback')));
+            log('ret', w.write('abc'));
+          }
+        },
+      }),
+    );
+  });
+
+  test(`writes made while a batch cycle's batch is in flight, ignoring false, are buffered and flushed as in Node (${complete})`, async () => {
+    await sameAsNode(
+      batchCycles({
+        complete,
+        atDrain: 1,
+        afterPump(w, log) {
+          log('ret', w.write(Buffer.alloc(2)));
+          queueMicrotask(() => log('ret', w.write(Buffer.alloc(30))));
+        },
+      }),
+    );
+  });
+
+  test(`a batch cycle's writev that throws leaves the stream as Node's does (${complete})`, async () => {
+    await sameAsNode(
+      batchCycles({
+        complete,
+        at: 2,
+        odd() {
+          throw new Error('writev threw');
+        },
+      }),
+    );
+  });
+
+  test(`a batch cycle's writev the sink fails inside its call errors the stream as in Node (${complete})`, async () => {
+    await sameAsNode(
+      batchCycles({
+        complete,
+        at: 3,
+        odd(w, done) {
+          done(new Error('sink failed'));
+        },
+      }),
+    );
+  });
+
+  test(`a cork() and write in a batch cycle's tick window keep Node's order (${complete})`, async () => {
+    await sameAsNode(
+      batchCycles({
+        complete,
+        atDrain: 1,
+        afterPump(w, log) {
+          process.nextTick(() => {
+            w.cork();
+            log('ret', w.write(Buffer.alloc(1)));
+            log('corked', props(w));
+            w.uncork();
+          });
+        },
+      }),
+    );
+  });
+}
+
+test("a batch cycle's writev the sink fails later errors the stream as in Node", async () => {
+  await sameAsNode(
+    batchCycles({
+      at: 4,
+      odd(w, done) {
+        queueMicrotask(() => done(new Error('sink failed')));
+      },
+    }),
+  );
+});
+
+test("a batch cycle's writev the sink calls back twice gets ERR_MULTIPLE_CALLBACK as in Node", async () => {
+  await sameAsNode(
+    batchCycles({
+      complete: 'sync',
+      at: 3,
+      odd(w, done) {
+        done();
+        done();
+      },
+    }),
+  );
+});
+
+test("a batch cycle's writev the sink completes inside the 'drain' listener that made it drains there, as in Node", async () => {
+  let held = null;
+  await sameAsNode(
+    batchCycles({
+      at: 3,
+      odd(w, done) {
+        held = done;
+      },
+      atDrain: 2,
+      afterPump(w, log) {
+        // Call 3 was made by this listener: its completion emits the next 'drain' in here.
+        log('completing call 3');
+        held();
+        log('completed call 3');
+      },
+    }),
+  );
+});
+
+test("batch cycles past 2^29 bytes count every write, byte and call in the core's counters", async () => {
+  const chunk = Buffer.alloc(1 << 19);
+  let writevs = 0;
+  const w = new OurWritable({
+    highWaterMark: 1 << 20,
+    write(c, e, done) { queueMicrotask(done); },
+    writev(entries, done) { writevs++; queueMicrotask(done); },
+  });
+  const n = 1100; // batches of two: 1.07 GiB, the total wraps twice
+  let drains = 0;
+  w.on('drain', () => drains++);
+  await new Promise((resolve) => {
+    let b = 0;
+    const pump = () => {
+      while (b < n) {
+        b++;
+        w.cork();
+        w.write(chunk);
+        const ok = w.write(chunk);
+        w.uncork();
+        if (!ok) return void w.once('drain', pump);
+      }
+      w.end(resolve);
+    };
+    pump();
+  });
+  const s = w.stats();
+  assert.equal(drains, n);
+  assert.equal(writevs, n);
+  assert.equal(s.drains, n);
+  assert.equal(s.chunksAccepted, 2 * n);
+  assert.equal(s.chunksWritten, 2 * n);
+  assert.equal(s.unitsAccepted, 2 * n * chunk.length);
+  assert.equal(s.unitsWritten, 2 * n * chunk.length);
+  assert.equal(s.writesReturnedFalse, n);
+  assert.equal(s.sinkCalls, n);
+  assert.equal(s.writevCalls, n);
+  assert.equal(s.peakLength, 2 * chunk.length);
+});
