@@ -1438,9 +1438,10 @@ fn a_drain_run_the_core_cannot_have_had_changes_nothing() {
 
 /// One batch cycle for the batch-run tests, as a driver's calls one by one: `cork()` `depth`
 /// times, callback-less writes of `lens`, `uncork()` as often, the sink call of the batch (its
-/// completion inside the call with `sync`), then everything up to the next `'drain'`. With
-/// `in_listener` the batch is made from the previous `'drain'`'s listeners (the rest of its
-/// afterWrite waits behind them); otherwise that rest ran first.
+/// completion inside the call with `sync`), then everything up to the next `'drain'`, or, for a
+/// batch that stays below the highWaterMark, up to its completion. With `in_listener` the batch
+/// is made from the previous `'drain'`'s listeners (the rest of its afterWrite waits behind
+/// them, and runs once the batch's sink call has returned). Returns whether it drained.
 #[cfg(test)]
 fn batch_cycle(
     c: &mut wasm_writable::core::WritableCore<(), ErrorCode>,
@@ -1448,7 +1449,7 @@ fn batch_cycle(
     depth: u32,
     sync: bool,
     in_listener: bool,
-) {
+) -> bool {
     use wasm_writable::core::{Callback, Output, WriteStatus};
     let outer = usize::from(in_listener);
     if !in_listener {
@@ -1476,7 +1477,7 @@ fn batch_cycle(
         c.handle_write_done(Ok(()));
     }
     c.dispatch_returned();
-    if sync {
+    if sync && crossed {
         assert_eq!(c.poll_ahead_of(outer), Some(Output::ScheduleTick));
     }
     assert_eq!(c.poll_ahead_of(outer), None);
@@ -1484,14 +1485,19 @@ fn batch_cycle(
         // The listeners return: the rest of the previous 'drain''s afterWrite.
         assert_eq!(c.poll(), None);
     }
-    if sync {
+    if sync && crossed {
         assert_eq!(c.poll(), None);
         c.handle_tick();
-    } else {
+    } else if !sync {
         c.handle_write_done(Ok(()));
     }
     let state = format!("{c:?}");
-    assert_eq!(c.poll(), Some(Output::Event(Event::Drain)), "{state}");
+    if crossed {
+        assert_eq!(c.poll(), Some(Output::Event(Event::Drain)), "{state}");
+    } else {
+        assert_eq!(c.poll(), None, "{state}");
+    }
+    crossed
 }
 
 #[test]
@@ -1519,6 +1525,15 @@ fn a_batch_run_leaves_the_core_as_its_cycles_one_by_one_would() {
         seen.push(format!("finished {} {:?}", c.finished(), c.stats()));
         seen
     }
+    // How the stream came to be idle: a cork batch that drained, a write of its own that
+    // drained, or a cork batch below the highWaterMark completed inside its call.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Start {
+        Batch,
+        Lone,
+        Quiet,
+    }
+    let mut runs = 0;
     for object_mode in [false, true] {
         for has_writev in [false, true] {
             for hwm in [2u64, 5] {
@@ -1531,79 +1546,98 @@ fn a_batch_run_leaves_the_core_as_its_cycles_one_by_one_would() {
                     has_writev,
                     ..Options::new(object_mode)
                 };
-                // A batch crosses the highWaterMark at its last write or before it.
-                let batches: Vec<Vec<u64>> = if has_writev {
+                // Batches that reach the highWaterMark (at their last write or before), and
+                // some that do not.
+                let batches: Vec<Vec<u64>> = if object_mode {
+                    vec![
+                        vec![1; hwm as usize],
+                        vec![1],
+                        vec![1; hwm as usize + 1],
+                        vec![1; 2],
+                    ]
+                } else if has_writev {
                     vec![
                         vec![9],
                         vec![1, 1, 1, 1, 1, 1],
+                        vec![1],
                         vec![0, 3, 4, 0, 2],
+                        vec![1, 0],
                         vec![7, 7],
                     ]
                 } else {
-                    vec![vec![9], vec![6], vec![1, 1, 1, 1, 1]]
+                    vec![vec![9], vec![1], vec![6], vec![0]]
                 };
                 let batches: Vec<Vec<u64>> = batches
                     .into_iter()
-                    .map(|b| {
-                        if object_mode {
-                            vec![1; hwm as usize + b.len() % 2]
-                        } else {
-                            b
-                        }
-                    })
                     .filter(|b| has_writev || b.len() == 1)
-                    .filter(|b| b.iter().sum::<u64>() >= hwm)
                     .collect();
                 for count in 0..=batches.len() {
-                    for tail in [false, true] {
-                        for (sync_mask, lone_start) in [
-                            (0u32, false),
-                            (0b0101, false),
-                            (0b1111, false),
-                            (0b0110, true),
-                        ] {
-                            if lone_start && object_mode {
-                                continue;
-                            }
+                    for (sync_mask, start) in [
+                        (0u32, Start::Batch),
+                        (0b010101, Start::Batch),
+                        (0b111111, Start::Batch),
+                        (0b011010, Start::Lone),
+                        (0b101101, Start::Quiet),
+                    ] {
+                        if object_mode && start != Start::Batch {
+                            continue;
+                        }
+                        for tail in [false, true] {
                             let label = format!(
                                 "object_mode {object_mode} writev {has_writev} hwm {hwm} \
-                                 {count} batches tail {tail} sync {sync_mask:b} lone {lone_start}"
+                                 {count} batches tail {tail} sync {sync_mask:b} {start:?}"
                             );
-                            let start = || {
+                            let start_core = || {
                                 let mut c = Core::new(opts.clone());
-                                // The first cycle, made by the core, ends in the 'drain'.
-                                let first = if object_mode {
-                                    vec![1; hwm as usize]
-                                } else {
-                                    vec![hwm + 1]
-                                };
-                                if lone_start {
-                                    // A write of its own, not a flush from uncork().
-                                    let status = c.write((), hwm, Callback::None);
-                                    assert_eq!(status, WriteStatus::Dispatch(()));
-                                    assert!(!c.write_returned());
-                                    c.handle_write_done(Ok(()));
-                                    assert_eq!(c.poll(), Some(Output::Event(Event::Drain)));
-                                } else {
-                                    batch_cycle(&mut c, &first, 1, false, false);
+                                match start {
+                                    Start::Lone => {
+                                        // A write of its own, not a flush from uncork().
+                                        let status = c.write((), hwm, Callback::None);
+                                        assert_eq!(status, WriteStatus::Dispatch(()));
+                                        assert!(!c.write_returned());
+                                        c.handle_write_done(Ok(()));
+                                        assert_eq!(c.poll(), Some(Output::Event(Event::Drain)));
+                                    }
+                                    Start::Batch => {
+                                        let first = if object_mode {
+                                            vec![1; hwm as usize]
+                                        } else {
+                                            vec![hwm + 1]
+                                        };
+                                        assert!(batch_cycle(&mut c, &first, 1, false, false));
+                                    }
+                                    Start::Quiet => {
+                                        assert!(!batch_cycle(&mut c, &[1], 1, true, false));
+                                    }
                                 }
-                                assert!(c.drain_idle(), "{label}");
+                                assert!(c.batch_idle(), "{label}");
                                 c
                             };
-                            let mut one = start();
-                            let (mut writes, mut total, mut refused) = (0, 0, 0);
+                            let mut one = start_core();
+                            let mut listening = start != Start::Quiet;
+                            let (mut quiet, mut writes, mut total, mut refused) = (0, 0, 0, 0);
                             let (mut writevs, mut ticks, mut max) = (0, 0, 0);
+                            let mut cycles = 0;
                             for (i, lens) in batches.iter().take(count).enumerate() {
-                                let sync = sync_mask & (1 << i) != 0;
-                                let depth = 1 + (i as u32 % 2);
-                                batch_cycle(&mut one, lens, depth, sync, i % 3 != 1);
-                                writes += lens.len() as u64;
-                                total += lens.iter().sum::<u64>();
                                 let units = if object_mode {
                                     lens.len() as u64
                                 } else {
                                     lens.iter().sum()
                                 };
+                                let sync = sync_mask & (1 << i) != 0;
+                                if units < hwm && sync && object_mode {
+                                    // Takes an afterWrite tick without a 'drain': not a cycle.
+                                    continue;
+                                }
+                                let depth = 1 + (i as u32 % 2);
+                                let in_listener = listening && i % 3 != 1;
+                                let drained = batch_cycle(&mut one, lens, depth, sync, in_listener);
+                                assert_eq!(drained, units >= hwm, "{label}");
+                                listening = drained;
+                                cycles += 1;
+                                quiet += u64::from(!drained);
+                                writes += lens.len() as u64;
+                                total += lens.iter().sum::<u64>();
                                 let mut sum = 0;
                                 refused += lens
                                     .iter()
@@ -1613,33 +1647,32 @@ fn a_batch_run_leaves_the_core_as_its_cycles_one_by_one_would() {
                                     })
                                     .count() as u64;
                                 writevs += u64::from(lens.len() > 1);
-                                ticks += u64::from(sync);
+                                ticks += u64::from(sync && drained);
                                 max = max.max(units);
                             }
-                            if !tail {
+                            if tail && !listening {
+                                continue;
+                            }
+                            if !tail && listening {
                                 assert_eq!(one.poll(), None, "{label}");
                             }
-                            let mut run = start();
+                            let mut run = start_core();
                             assert!(
                                 run.batch_run(
-                                    count as u64,
-                                    writes,
-                                    total,
-                                    refused,
-                                    writevs,
-                                    ticks,
-                                    max,
+                                    cycles, quiet, writes, total, refused, writevs, ticks, max,
                                     tail
                                 ),
                                 "{label}"
                             );
                             assert_eq!(observe(run), observe(one), "{label}");
+                            runs += 1;
                         }
                     }
                 }
             }
         }
     }
+    assert!(runs > 200, "{runs} runs");
 }
 
 #[test]
@@ -1651,32 +1684,42 @@ fn a_batch_run_the_core_cannot_have_had_changes_nothing() {
         ..Options::new(false)
     };
     let mut c = WritableCore::<(), ErrorCode>::new(opts.clone());
-    // Not after a 'drain'.
-    assert!(!c.drain_idle());
-    assert!(!c.batch_run(1, 2, 8, 1, 1, 0, 8, false));
-    batch_cycle(&mut c, &[5], 1, false, false);
-    assert!(c.drain_idle());
+    c.cork();
+    // Corked: not idle.
+    assert!(!c.batch_idle());
+    assert!(!c.batch_run(1, 0, 2, 8, 1, 1, 0, 8, false));
+    c.uncork();
+    assert!(batch_cycle(&mut c, &[5], 1, false, false));
+    assert!(c.batch_idle());
     let before = format!("{c:?}");
-    for (cycles, writes, total, refused, writevs, ticks, max) in [
-        (0, 1, 0, 0, 0, 0, 0), // writes without a cycle
-        (1, 1, 8, 1, 1, 0, 8), // a writev of one write
-        (1, 3, 8, 0, 1, 0, 8), // a cycle without a refusal
-        (1, 2, 3, 1, 1, 0, 3), // a batch below the highWaterMark
-        (1, 2, 8, 3, 1, 0, 8), // more refusals than writes
-        (2, 3, 9, 2, 1, 3, 5), // more ticks than cycles
+    for (cycles, quiet, writes, total, refused, writevs, ticks, max) in [
+        (0, 0, 1, 0, 0, 0, 0, 0), // writes without a cycle
+        (1, 0, 1, 8, 1, 1, 0, 8), // a writev of one write
+        (1, 0, 3, 8, 0, 1, 0, 8), // a cycle that drains without a refusal
+        (1, 0, 2, 3, 1, 1, 0, 3), // a batch that drains below the highWaterMark
+        (1, 0, 2, 8, 3, 1, 0, 8), // more refusals than writes
+        (2, 0, 3, 9, 2, 1, 3, 5), // more ticks than cycles
+        (1, 1, 2, 8, 1, 1, 1, 8), // a tick without a 'drain'
+        (1, 2, 2, 8, 1, 1, 0, 8), // more quiet cycles than cycles
     ] {
         assert!(
-            !c.batch_run(cycles, writes, total, refused, writevs, ticks, max, false),
-            "{cycles} {writes} {total} {refused} {writevs} {ticks} {max}"
+            !c.batch_run(cycles, quiet, writes, total, refused, writevs, ticks, max, false),
+            "{cycles} {quiet} {writes} {total} {refused} {writevs} {ticks} {max}"
         );
         assert_eq!(format!("{c:?}"), before);
     }
     // Without a writev sink, no writev batches.
     let mut c = WritableCore::<(), ErrorCode>::new(Options {
         has_writev: false,
-        ..opts
+        ..opts.clone()
     });
-    batch_cycle(&mut c, &[5], 1, false, false);
-    assert!(!c.batch_run(1, 2, 8, 1, 1, 0, 8, false));
-    assert!(c.batch_run(1, 1, 8, 1, 0, 0, 8, false));
+    assert!(batch_cycle(&mut c, &[5], 1, false, false));
+    assert!(!c.batch_run(1, 0, 2, 8, 1, 1, 0, 8, false));
+    assert!(c.batch_run(1, 0, 1, 8, 1, 0, 0, 8, false));
+    // No 'drain' listeners to be in after quiet cycles from a stream idle without one.
+    let mut c = WritableCore::<(), ErrorCode>::new(opts);
+    assert!(!batch_cycle(&mut c, &[1], 1, true, false));
+    assert!(c.batch_idle());
+    assert!(!c.batch_run(1, 1, 1, 1, 0, 0, 0, 1, true));
+    assert!(c.batch_run(1, 1, 1, 1, 0, 0, 0, 1, false));
 }

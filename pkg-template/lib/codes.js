@@ -93,6 +93,9 @@ export const DRAIN_TAIL = 4;
 // sink call, its 'drain') and report them with batchRun(...); all that waits in the core is
 // the silent rest of its afterWrite.
 export const O_DRAIN_IDLE = O_DRAIN | QUIET;
+// O_NONE from syncWriteDone(), with the stream idle and clean: the face may run batch cycles
+// itself from there too.
+export const O_IDLE = O_NONE | QUIET;
 
 // state bits.
 export const S_WRITABLE = 1;

@@ -272,9 +272,10 @@ function flushBatchRun(s) {
   s.brun = 0;
   s.brunTail = false;
   const core = s.core;
-  if (s.brCycles !== 0 || !tail) {
-    core.batchRun(s.brCycles, s.brWrites, s.brTotal + s.brWraps * RUN_TOTAL_MAX, s.brRefused, s.brWritevs, s.brTicks, s.brMax, tail);
+  if (s.brCycles !== 0 || (s.brunHadTail && !tail)) {
+    core.batchRun(s.brCycles, s.brQuiet, s.brWrites, s.brTotal + s.brWraps * RUN_TOTAL_MAX, s.brRefused, s.brWritevs, s.brTicks, s.brMax, tail);
     s.brCycles = 0;
+    s.brQuiet = 0;
     s.brWrites = 0;
     s.brTotal = 0;
     s.brWraps = 0;
@@ -425,15 +426,17 @@ class FaceState {
     this.drunMax = 0;
     this.drunLast = 0;
     this.drunMin = 1;
-    // Batch cycles (the core's O_DRAIN_IDLE): after a 'drain' that leaves the stream idle, a
-    // cork batch whose writes reach the highWaterMark, handed to the sink at the last uncork()
-    // in one call, then its 'drain'. The face runs such cycles itself and tells the core later
-    // (flushBatchRun): the phase (brun), whether the last 'drain' listeners are running
-    // (brunTail), the cork depth (brunDepth); the batch under way (brunN writes of brunUnits
-    // units, brunRefused of which returned false, handed out in uncork()'s brunMode); and the
-    // complete cycles (brCycles of brWrites writes, brTotal + brWraps * RUN_TOTAL_MAX units,
-    // brRefused refusals, brWritevs writev batches, brTicks completed inside their calls, the
-    // largest batch brMax units). brunBudget is the budget a cork() then gives.
+    // Batch cycles (the core's O_DRAIN_IDLE and O_IDLE): from the stream idle, a cork batch
+    // handed to the sink at the last uncork() in one call, and its completion: a batch whose
+    // writes reach the highWaterMark ends in 'drain', the others (quiet) leave the stream idle.
+    // The face runs such cycles itself and tells the core later (flushBatchRun): the phase
+    // (brun), whether the last 'drain' listeners are running (brunTail), whether the core held
+    // the rest of a 'drain''s afterWrite when they began (brunHadTail), the cork depth
+    // (brunDepth); the batch under way (brunN writes of brunUnits units, brunRefused of which
+    // returned false, handed out in uncork()'s brunMode); and the complete cycles (brCycles,
+    // brQuiet of them quiet, of brWrites writes, brTotal + brWraps * RUN_TOTAL_MAX units,
+    // brRefused refusals, brWritevs writev batches, brTicks completed inside their calls and
+    // drained, the largest batch brMax units). brunBudget is the budget a cork() then gives.
     this.brun = 0;
     this.brunTail = false;
     this.brunDepth = 0;
@@ -441,7 +444,9 @@ class FaceState {
     this.brunUnits = 0;
     this.brunRefused = 0;
     this.brunMode = 0;
+    this.brunHadTail = false;
     this.brCycles = 0;
+    this.brQuiet = 0;
     this.brWrites = 0;
     this.brTotal = 0;
     this.brWraps = 0;
@@ -563,8 +568,14 @@ export class Writable extends EventEmitter {
         return;
       }
       if (s.brun === BR_FLIGHT && !err && !s.polling && s.reserveLater === 0) {
-        // The completion of a batch cycle (see batchDrain).
-        batchDrain(s, false);
+        // The completion of a batch cycle: its 'drain' (see batchDrain), or, for a quiet one,
+        // nothing to do (Node's afterWrite owes nothing then).
+        if (s.brunRefused !== 0) {
+          batchDrain(s, false);
+        } else {
+          countBatch(s, false);
+          completionHook(s, undefined);
+        }
         return;
       }
       if (s.drun === DRUN_FLIGHT && !err && !s.polling && s.leaseCount === 0 && s.reserveLater === 0) {
@@ -1191,10 +1202,9 @@ function corkBatch(s) {
 }
 
 /**
- * uncork() in a batch cycle: true when it is done. The last one hands a batch that reached
- * the highWaterMark to the sink (batchDispatch), from where the poll loop would (not from
- * inside a sink call, nor from the loop between outputs); false for anything else, which the
- * core hears of.
+ * uncork() in a batch cycle: true when it is done. The last one hands the batch to the sink
+ * (batchDispatch), from where the poll loop would (not from inside a sink call, nor from the
+ * loop between outputs); false for anything else, which the core hears of.
  */
 function uncorkBatch(s) {
   if (s.brunDepth > 1) {
@@ -1202,7 +1212,7 @@ function uncorkBatch(s) {
     return true;
   }
   const n = s.leaseCount;
-  if (s.leaseReturn || n === 0 || (n > 1 && !s.hasWritev) || s.inDispatch || s.pending !== 0 || s.reserveLater !== 0) {
+  if (n === 0 || (n > 1 && !s.hasWritev) || s.inDispatch || s.pending !== 0 || s.reserveLater !== 0) {
     return false;
   }
   if (!s.polling) batchDispatch(s, 1);
@@ -1212,13 +1222,15 @@ function uncorkBatch(s) {
 }
 
 /**
- * A batch cycle's sink call (the core's O_DRAIN_IDLE said the stream was idle after a 'drain'):
- * the last uncork() of a cork batch whose writes reached the highWaterMark hands the batch to
- * the sink, `writev` for two writes or more, as the core's flush would, in the poll loop's
- * `mode` (uncork()'s: 1 a loop of its own, 2 a nest). A call that returns without completing
- * the batch waits for its completion (batchDrain); one that completes it inside waits for its
- * afterWrite tick (s.brunTick), and batchDrain then. Otherwise the core hears of the cycles and
- * this batch in its call, and the poll loop goes on from there as after any polled write.
+ * A batch cycle's sink call (the core's O_DRAIN_IDLE or O_IDLE said the stream was idle): the
+ * last uncork() of a cork batch hands the batch to the sink, `writev` for two writes or more,
+ * as the core's flush would, in the poll loop's `mode` (uncork()'s: 1 a loop of its own, 2 a
+ * nest). A call that returns without completing the batch waits for its completion (see
+ * onWrite); a batch that reached the highWaterMark and completed inside the call waits for its
+ * afterWrite tick (s.brunTick), and 'drain' then (batchDrain); a quiet one completed inside
+ * the call is done (but in object mode, where it takes a tick). Otherwise the core hears of
+ * the cycles and this batch in its call, and the poll loop goes on from there as after any
+ * polled write.
  */
 function batchDispatch(s, mode) {
   const n = s.leaseCount;
@@ -1260,14 +1272,21 @@ function batchDispatch(s, mode) {
         done = true;
         return;
       }
-      if (s.pending === SYNC_OK) {
+      if (s.pending === SYNC_OK && refused !== 0) {
         s.pending = 0;
         s.brun = BR_TICK;
         nextTick(s.brunTick);
         done = true;
         return;
       }
-      // Failed inside the call: the core hears of the batch in it, then of the failure.
+      if (s.pending === SYNC_OK && !s.objectMode) {
+        s.pending = 0;
+        countBatch(s, false);
+        done = true;
+        return;
+      }
+      // Failed inside the call (or a quiet object-mode batch, which takes a tick): the core
+      // hears of the batch in it, then of the completion.
       flushBatchRun(s);
     }
     runLoop(s, polledWriteReturned(s), mode === 2);
@@ -1283,9 +1302,17 @@ function batchDispatch(s, mode) {
   }
 }
 
-/** The completion of a batch cycle's write (`tick`: inside its sink call): its 'drain'. */
+/** The completion of a batch cycle's write that reached the highWaterMark (`tick`: inside its sink call): its 'drain'. */
 function batchDrain(s, tick) {
+  countBatch(s, tick);
+  s.brunTail = true;
+  emitCycleDrain(s);
+}
+
+/** A batch cycle done (`tick`: it drains on the afterWrite tick): count it, idle again. */
+function countBatch(s, tick) {
   s.brCycles++;
+  if (s.brunRefused === 0) s.brQuiet++;
   s.brWrites += s.brunN;
   let total = s.brTotal + s.brunUnits;
   while (total >= RUN_TOTAL_MAX) {
@@ -1298,8 +1325,6 @@ function batchDrain(s, tick) {
   if (tick) s.brTicks++;
   if (s.brunUnits > s.brMax) s.brMax = s.brunUnits;
   s.brun = BR_IDLE;
-  s.brunTail = true;
-  emitCycleDrain(s);
 }
 
 /**
@@ -1591,6 +1616,7 @@ function runLoop(s, op, nested) {
             // Batch cycles may start in the listeners (see batchDispatch).
             s.brun = BR_IDLE;
             s.brunTail = true;
+            s.brunHadTail = true;
             s.stream.emit('drain');
             if (s.brun !== 0) {
               // The rest of afterWrite, all the core holds: silent, as the core said.
@@ -1740,6 +1766,15 @@ function polledWriteReturned(s) {
       op = coreOf(s).syncWriteDone(0);
     }
     completionHook(s, undefined);
+    if (op === C.O_IDLE) {
+      // The stream is idle and clean: batch cycles may start (see batchDispatch).
+      if (s.brun === 0 && s.pending === 0 && s.lease === NO_LEASE && !s.steady && s.bufRun === 0 && s.drun === 0 && s.reserveLater === 0) {
+        s.brun = BR_IDLE;
+        s.brunTail = false;
+        s.brunHadTail = false;
+      }
+      return C.O_NONE;
+    }
     return op;
   }
   const err = pending === SYNC_ERR ? s.syncErr : undefined;

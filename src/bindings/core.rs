@@ -103,7 +103,7 @@ const DRAIN_CYCLE: u32 = 256;
 /// plus `DRAIN_TAIL` while the listeners of the last `'drain'` run.
 const DRAIN_TAIL: u32 = 4;
 /// A flag of `O_DRAIN`: the stream is idle and clean behind this `'drain'`
-/// (`WritableCore::drain_idle`), so the face may run batch cycles itself from its listeners and
+/// (`WritableCore::batch_idle`), so the face may run batch cycles itself from its listeners and
 /// report them with `batchRun`; all that waits in the core is the silent rest of its
 /// `afterWrite`.
 const DRAIN_IDLE: u32 = QUIET;
@@ -125,6 +125,8 @@ const O_FINISH: u32 = 12;
 const O_ERROR: u32 = 13;
 const O_CLOSE: u32 = 14;
 const O_DISCARD: u32 = 15;
+/// `O_NONE` from `syncWriteDone`, with the stream idle and clean (see `batchRun`).
+const O_IDLE: u32 = O_NONE | QUIET;
 
 // `state` bits.
 const S_WRITABLE: u32 = 1;
@@ -340,6 +342,7 @@ impl WasmCore {
     pub fn batch_run(
         &mut self,
         cycles: f64,
+        quiet: f64,
         writes: f64,
         total: f64,
         refused: f64,
@@ -350,6 +353,7 @@ impl WasmCore {
     ) -> bool {
         let ok = self.core.batch_run(
             cycles as u64,
+            quiet as u64,
             writes as u64,
             total as u64,
             refused as u64,
@@ -389,7 +393,9 @@ impl WasmCore {
 
     /// A polled write/writev completed successfully inside its sink call, which has returned:
     /// `syncRun(run)` (when `run` is not 0: the buffered run that led to this write), then
-    /// `writeDone` then `dispatchReturned`, in one call. Returns the next output's opcode.
+    /// `writeDone` then `dispatchReturned`, in one call. Returns the next output's opcode;
+    /// `O_IDLE` for none when the stream is idle and clean (`WritableCore::batch_idle`), so the
+    /// face may run batch cycles itself from there and report them with `batchRun`.
     #[wasm_bindgen(js_name = syncWriteDone)]
     pub fn sync_write_done(&mut self, run: f64) -> u32 {
         if run >= 1.0 {
@@ -397,7 +403,10 @@ impl WasmCore {
         }
         self.core.handle_write_done(Ok(()));
         self.core.dispatch_returned();
-        self.poll()
+        match self.poll() {
+            O_NONE if self.barrier == 0 && self.core.batch_idle() => O_IDLE,
+            op => op,
+        }
     }
 
     /// The completions of a buffered run (see `RUN_SHIFT`): `count` writes completed inside
@@ -705,7 +714,7 @@ impl WasmCore {
                 self.set_error(result.err());
                 O_ONE_OFF
             }
-            Output::Event(Event::Drain) if self.barrier == 0 && self.core.drain_idle() => {
+            Output::Event(Event::Drain) if self.barrier == 0 && self.core.batch_idle() => {
                 O_DRAIN | DRAIN_IDLE
             }
             Output::Event(Event::Drain) => O_DRAIN,

@@ -1080,13 +1080,13 @@ impl<C, E: StreamError> WritableCore<C, E> {
         true
     }
 
-    /// Just after a `'drain'` was polled: whether the stream is idle and clean behind it, so a
-    /// driver may run batch cycles itself (see [`batch_run`](Self::batch_run)). Nothing is
-    /// counted, buffered, corked, in flight, ticking or owed (not ending, destroyed or
-    /// errored), and all that waits is the silent rest of that `'drain'`'s `afterWrite` (one
-    /// callback-less completion), for after its listeners. The highWaterMark is at least 2, so
-    /// a `cork()` now gives a budget of at least one unit.
-    pub fn drain_idle(&self) -> bool {
+    /// Whether the stream is idle and clean, so a driver may run batch cycles itself (see
+    /// [`batch_run`](Self::batch_run)): nothing is counted, buffered, corked, in flight, ticking
+    /// or owed (not ending, destroyed or errored), and nothing waits in the queue but, just
+    /// after a `'drain'` was polled, the silent rest of its `afterWrite` (one callback-less
+    /// completion) for after its listeners. The highWaterMark is at least 2, so a `cork()` now
+    /// gives a budget of at least one unit.
+    pub fn batch_idle(&self) -> bool {
         const NOT: u32 = WRITING
             | SYNC
             | EXPECT_WRITE_CB
@@ -1107,34 +1107,42 @@ impl<C, E: StreamError> WritableCore<C, E> {
             && self.tasks.is_empty()
             && self.lane_write.is_none()
             && self.lane_after.is_none()
-            && self.steps.len() == 1
+            && (self.steps.is_empty() || self.idle_tail())
+    }
+
+    /// Whether all the queue holds is the rest of a `'drain'`'s `afterWrite` with nothing in it
+    /// but one callback-less completion (see [`batch_idle`](Self::batch_idle)).
+    fn idle_tail(&self) -> bool {
+        self.steps.len() == 1
             && matches!(
                 self.steps.front(),
                 Some(Step::AfterWriteCallbacks { count: 1, cbs: 0, first }) if *first == self.next_ord
             )
     }
 
-    /// The batch cycles a driver ran itself from a [`drain_idle`](Self::drain_idle) state (the
-    /// listeners of that `'drain'` were running). Each cycle, from the stream idle again:
-    /// `cork()` (nested or not), callback-less writes until the first that reaches the
-    /// highWaterMark (which returns false, as do those after it), the last `uncork()`, which
-    /// hands the batch to the sink in one call (`writev` for two writes or more, `write` for
-    /// one), and that write's completion, successful: inside its sink call (then the afterWrite
-    /// tick comes, then `'drain'`) or after it (then `'drain'` at once); after each
-    /// `'drain'`, the listeners run and then the silent rest of its `afterWrite`.
+    /// The batch cycles a driver ran itself from a [`batch_idle`](Self::batch_idle) state. Each
+    /// cycle, from the stream idle: `cork()` (nested or not), callback-less writes, the last
+    /// `uncork()`, which hands the batch to the sink in one call (`writev` for two writes or
+    /// more, `write` for one), and that write's successful completion. A batch whose writes
+    /// reach the highWaterMark (from the first that does, each returns false) ends in
+    /// `'drain'`: at once when the sink completed after its call, or on the afterWrite tick when
+    /// inside it; then its listeners run, then the silent rest of its `afterWrite`. The others,
+    /// `quiet` of the cycles (in byte mode, or completed after the call), leave the stream idle
+    /// at their completion.
     ///
     /// `cycles` cycles, of `writes` writes of `total` units together (as given, as
     /// `units_accepted` counts them), `refused` of which returned false, `writevs` of them
-    /// batches of two or more, `ticks` of them completed inside the sink call, the largest
-    /// batch `max` units (1 a chunk in object mode). With `tail`, the listeners of the last
-    /// `'drain'` are still running (the rest of its `afterWrite` waits in the queue); without,
-    /// it has run. Exactly the calls one by one. Returns false, changing nothing, for a report
-    /// no such cycles can give (`drain_idle()` does not hold, or the numbers contradict each
-    /// other).
+    /// batches of two or more, `ticks` of the cycles that drain completed inside the sink call,
+    /// the largest batch `max` units (1 a chunk in object mode). With `tail`, the listeners of
+    /// the last `'drain'` are still running (the rest of its `afterWrite` waits in the queue);
+    /// without, it has run. Exactly the calls one by one. Returns false, changing nothing, for
+    /// a report no such cycles can give (`batch_idle()` does not hold, or the numbers
+    /// contradict each other).
     #[allow(clippy::too_many_arguments)]
     pub fn batch_run(
         &mut self,
         cycles: u64,
+        quiet: u64,
         writes: u64,
         total: u64,
         refused: u64,
@@ -1144,22 +1152,24 @@ impl<C, E: StreamError> WritableCore<C, E> {
         tail: bool,
     ) -> bool {
         let units = if self.opts.object_mode { writes } else { total };
-        let consistent = if cycles == 0 {
-            writes == 0 && total == 0 && refused == 0 && writevs == 0 && ticks == 0 && max == 0
-        } else {
-            writevs <= cycles
-                && ticks <= cycles
-                && (writevs == 0 || self.opts.has_writev)
-                // A lone write per other cycle, two or more per writev.
-                && writes >= cycles.saturating_add(writevs)
-                && (writevs > 0 || writes == cycles)
-                // At least the crossing write of each cycle returned false.
-                && refused >= cycles
-                && refused <= writes
-                && max >= self.opts.high_water_mark
-                && units >= max
-        };
-        if !self.drain_idle() || !consistent {
+        let drains = cycles.saturating_sub(quiet);
+        let had_tail = !self.steps.is_empty();
+        let consistent = quiet <= cycles
+            && writevs <= cycles
+            && ticks <= drains
+            && (writevs == 0 || self.opts.has_writev)
+            // A lone write per other cycle, two or more per writev.
+            && writes >= cycles.saturating_add(writevs)
+            && (writevs > 0 || writes == cycles)
+            // At least the write that reached the highWaterMark in each cycle that drains.
+            && refused >= drains
+            && refused <= writes
+            && (drains == 0 || max >= self.opts.high_water_mark)
+            && units >= max
+            && (cycles > 0 || total == 0)
+            // The listeners of a 'drain' that came.
+            && (!tail || had_tail || drains > 0);
+        if !self.batch_idle() || !consistent {
             return false;
         }
         let stats = &mut self.stats;
@@ -1171,19 +1181,24 @@ impl<C, E: StreamError> WritableCore<C, E> {
         stats.peak_length = stats.peak_length.max(max);
         stats.chunks_written += writes;
         stats.units_written = stats.units_written.saturating_add(units);
-        stats.drains += cycles;
+        stats.drains += drains;
         // Each completion inside its call took the afterWrite tick's task.
         self.tasks_taken += ticks;
         if cycles > 0 {
             // Each cycle's `uncork()` flushed the buffer with no finish check after it.
             self.flags |= LONE_FLUSH;
         }
-        // Each cycle's writes added a pending callback each, its writev took all but one, and
-        // the rest of its 'drain''s afterWrite the last: the count stands as it was, with the
-        // last tail still to run, or one less.
-        if !tail {
-            self.steps.clear();
-            self.pending_cb = self.pending_cb.saturating_sub(1);
+        // Each cycle's writes add a pending callback each, its writev takes all but one, and
+        // its completion the last (a cycle that drains, with the rest of its afterWrite): the
+        // count stands as it was, but for the rest of a 'drain''s afterWrite still to run.
+        self.pending_cb = self.pending_cb.saturating_sub(u64::from(had_tail)) + u64::from(tail);
+        self.steps.clear();
+        if tail {
+            self.steps.push_back(Step::AfterWriteCallbacks {
+                count: 1,
+                cbs: 0,
+                first: self.next_ord,
+            });
         }
         self.insert_at = 0;
         true

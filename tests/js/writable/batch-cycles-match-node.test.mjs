@@ -305,6 +305,64 @@ for (const complete of ['microtask', 'sync']) {
   });
 }
 
+for (const complete of ['sync', 'microtask', 'setImmediate']) {
+  test(`cork batches that stay below the highWaterMark go to writev as in Node (${complete})`, async () => {
+    await sameAsNode(batchCycles({ complete, hwm: 64, max: 4, batches: 12 }));
+  });
+
+  test(`object-mode cork batches that stay below the highWaterMark go to writev as in Node (${complete})`, async () => {
+    await sameAsNode(batchCycles({ complete, objectMode: true, max: 3, batches: 12 }));
+  });
+
+  test(`batches of one write below the highWaterMark, to a sink without writev, go to it as in Node (${complete})`, async () => {
+    await sameAsNode(batchCycles({ complete, writev: false, max: 1, batches: 12 }));
+  });
+
+  test(`cork batches below and past the highWaterMark in turn batch and drain as in Node (${complete})`, async () => {
+    await sameAsNode(batchCycles({ complete, hwm: 16, max: 8, batches: 12, size: (b) => (b % 3 === 0 ? 4 : 1) }));
+  });
+
+  test(`the stream's state read in and between quiet cork batches is Node's (${complete})`, async () => {
+    await sameAsNode(
+      batchCycles({
+        complete,
+        hwm: 64,
+        max: 4,
+        batches: 10,
+        at: 4,
+        odd(w, done, log) {
+          log('in sink', props(w), w._writableState.pendingcb);
+          completions[complete](done);
+        },
+        inBatch(w, log, b) {
+          if (b === 6) log('in batch', props(w), w._writableState.pendingcb);
+          if (b === 7) queueMicrotask(() => log('after batch', props(w), w._writableState.pendingcb));
+        },
+      }),
+    );
+  });
+
+  test(`end(), a write with a callback and destroy() among quiet cork batches keep Node's order (${complete})`, async () => {
+    for (const act of ['end', 'callback', 'destroy']) {
+      await sameAsNode(
+        batchCycles({
+          complete,
+          hwm: 64,
+          max: 4,
+          batches: 10,
+          inBatch(w, log, b) {
+            if (b !== 5) return;
+            if (act === 'end') w.end(() => log('end callback'));
+            else if (act === 'callback') log('ret', w.write(Buffer.alloc(1), () => log('write callback')));
+            else w.destroy();
+            log(act, props(w));
+          },
+        }),
+      );
+    }
+  });
+}
+
 test("a batch cycle's writev the sink fails later errors the stream as in Node", async () => {
   await sameAsNode(
     batchCycles({

@@ -119,3 +119,8 @@ test('cork batches of 64 KiB writes, to a writev sink on setImmediate, make no c
   const made = await callsForBatches(N / 16, 16, Buffer.alloc(65536), false, (done) => setImmediate(done));
   assert.ok(made < FEW, `${made} calls for ${N / 16} batches`);
 });
+
+test('cork batches of 16-byte writes below the highWaterMark, to a writev sink that completes inside its call, make no call into the core a batch', async () => {
+  const made = await callsForBatches(N / 16, 16, Buffer.alloc(16), false, (done) => done());
+  assert.ok(made < FEW, `${made} calls for ${N / 16} batches`);
+});
