@@ -273,7 +273,7 @@ function flushBatchRun(s) {
   s.brunTail = false;
   const core = s.core;
   if (s.brCycles !== 0 || (s.brunHadTail && !tail)) {
-    core.batchRun(s.brCycles, s.brQuiet, s.brWrites, s.brTotal + s.brWraps * RUN_TOTAL_MAX, s.brRefused, s.brWritevs, s.brTicks, s.brMax, tail);
+    core.batchRun(s.brCycles, s.brQuiet, s.brWrites, s.brTotal + s.brWraps * RUN_TOTAL_MAX, s.brRefused, s.brWritevs, s.brTicks, s.brMax, tail, false);
     s.brCycles = 0;
     s.brQuiet = 0;
     s.brWrites = 0;

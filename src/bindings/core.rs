@@ -334,8 +334,8 @@ impl WasmCore {
         ok
     }
 
-    /// The batch cycles the face ran itself from a `'drain'` that carried `DRAIN_IDLE` (see
-    /// `WritableCore::batch_run`). With `tail`, the face is in the listeners of the last
+    /// The batch cycles the face ran itself from a `'drain'` that carried `DRAIN_IDLE`, or from
+    /// `O_IDLE` (see `WritableCore::batch_run`). With `tail`, the face is in the listeners of the last
     /// `'drain'` as if this core had polled it, and polls after them.
     #[wasm_bindgen(js_name = batchRun)]
     #[allow(clippy::too_many_arguments)]
@@ -350,6 +350,7 @@ impl WasmCore {
         ticks: f64,
         max: f64,
         tail: bool,
+        handed_on: bool,
     ) -> bool {
         let ok = self.core.batch_run(
             cycles as u64,
@@ -361,6 +362,7 @@ impl WasmCore {
             ticks as u64,
             max as u64,
             tail,
+            handed_on,
         );
         self.outer = self.core.queued();
         ok

@@ -1122,11 +1122,14 @@ impl<C, E: StreamError> WritableCore<C, E> {
 
     /// The batch cycles a driver ran itself from a [`batch_idle`](Self::batch_idle) state. Each
     /// cycle, from the stream idle: `cork()` (nested or not), callback-less writes, the last
-    /// `uncork()`, which hands the batch to the sink in one call (`writev` for two writes or
-    /// more, `write` for one), and that write's successful completion. A batch whose writes
+    /// `uncork()`, which hands the batch to the sink (in one call, `writev`, for two writes or
+    /// more to a writev sink; one write at a time otherwise, none of them empty, each handed
+    /// out when the one before completed), and the successful completion of each write, all
+    /// inside their sink calls or all after them. A batch whose writes
     /// reach the highWaterMark (from the first that does, each returns false) ends in
-    /// `'drain'`: at once when the sink completed after its call, or on the afterWrite tick when
-    /// inside it; then its listeners run, then the silent rest of its `afterWrite`. The others,
+    /// `'drain'`: at once when the sink completed the last after its call, or on the afterWrite
+    /// tick when inside; then its listeners run, then the silent rest of its `afterWrite`. The
+    /// others,
     /// `quiet` of the cycles (in byte mode, or completed after the call), leave the stream idle
     /// at their completion.
     ///
@@ -1135,7 +1138,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
     /// batches of two or more, `ticks` of the cycles that drain completed inside the sink call,
     /// the largest batch `max` units (1 a chunk in object mode). With `tail`, the listeners of
     /// the last `'drain'` are still running (the rest of its `afterWrite` waits in the queue);
-    /// without, it has run. Exactly the calls one by one. Returns false, changing nothing, for
+    /// without, it has run. `handed_on`: the last cycle's writes went one at a time, each handed
+    /// out by the completion of the one before after its call. Exactly the calls one by one. Returns false, changing nothing, for
     /// a report no such cycles can give (`batch_idle()` does not hold, or the numbers
     /// contradict each other).
     #[allow(clippy::too_many_arguments)]
@@ -1150,6 +1154,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
         ticks: u64,
         max: u64,
         tail: bool,
+        handed_on: bool,
     ) -> bool {
         let units = if self.opts.object_mode { writes } else { total };
         let drains = cycles.saturating_sub(quiet);
@@ -1157,10 +1162,13 @@ impl<C, E: StreamError> WritableCore<C, E> {
         let consistent = quiet <= cycles
             && writevs <= cycles
             && ticks <= drains
-            && (writevs == 0 || self.opts.has_writev)
-            // A lone write per other cycle, two or more per writev.
-            && writes >= cycles.saturating_add(writevs)
-            && (writevs > 0 || writes == cycles)
+            // With a writev sink, a lone write per other cycle and two or more per writev;
+            // without, one write or more per cycle, each its own sink call.
+            && (if self.opts.has_writev {
+                writes >= cycles.saturating_add(writevs) && (writevs > 0 || writes == cycles)
+            } else {
+                writevs == 0 && writes >= cycles
+            })
             // At least the write that reached the highWaterMark in each cycle that drains.
             && refused >= drains
             && refused <= writes
@@ -1168,7 +1176,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
             && units >= max
             && (cycles > 0 || total == 0)
             // The listeners of a 'drain' that came.
-            && (!tail || had_tail || drains > 0);
+            && (!tail || had_tail || drains > 0)
+            && (!handed_on || (cycles > 0 && writes > cycles && !self.opts.has_writev));
         if !self.batch_idle() || !consistent {
             return false;
         }
@@ -1176,7 +1185,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
         stats.chunks_accepted += writes;
         stats.units_accepted = stats.units_accepted.saturating_add(total);
         stats.writes_refused_backpressure += refused;
-        stats.sink_calls += cycles;
+        stats.sink_calls += if self.opts.has_writev { cycles } else { writes };
         stats.writev_calls += writevs;
         stats.peak_length = stats.peak_length.max(max);
         stats.chunks_written += writes;
@@ -1184,8 +1193,11 @@ impl<C, E: StreamError> WritableCore<C, E> {
         stats.drains += drains;
         // Each completion inside its call took the afterWrite tick's task.
         self.tasks_taken += ticks;
-        if cycles > 0 {
-            // Each cycle's `uncork()` flushed the buffer with no finish check after it.
+        if handed_on {
+            // The last hand-out's afterWrite checks for finish after it.
+            self.flags &= !LONE_FLUSH;
+        } else if cycles > 0 {
+            // The last cycle's `uncork()` flushed the buffer with no finish check after it.
             self.flags |= LONE_FLUSH;
         }
         // Each cycle's writes add a pending callback each, its writev takes all but one, and
