@@ -290,9 +290,16 @@ function flushBatchRun(s) {
     // The batch's lengths are still where the face wrote them (leaseLens).
     core.cork();
     core.uncork(s.brunN, s.brunMode);
-    if (phase === BR_FLIGHT) core.dispatchReturned();
-    // Its afterWrite tick is the one the face scheduled (s.brunTick).
-    else if (phase === BR_TICK) core.syncWriteDone(0);
+    // Handed out one at a time: the writes before the one in its call each completed inside
+    // theirs, which handed the next out.
+    if (phase === BR_CALL && s.brunHandOut) {
+      for (let k = s.brunAt; k > 0; k--) core.syncWriteDone(0);
+    } else if (phase === BR_FLIGHT) {
+      core.dispatchReturned();
+    } else if (phase === BR_TICK) {
+      // Its afterWrite tick is the one the face scheduled (s.brunTick).
+      for (let k = s.brunHandOut ? s.brunN : 1; k > 0; k--) core.syncWriteDone(0);
+    }
   }
 }
 
@@ -444,6 +451,10 @@ class FaceState {
     this.brunUnits = 0;
     this.brunRefused = 0;
     this.brunMode = 0;
+    // Without writev, a batch of several writes goes one at a time (brunHandOut): brunAt is
+    // the one in its sink call.
+    this.brunHandOut = false;
+    this.brunAt = 0;
     this.brunHadTail = false;
     this.brCycles = 0;
     this.brQuiet = 0;
@@ -1211,14 +1222,9 @@ function uncorkBatch(s) {
     s.brunDepth--;
     return true;
   }
-  const n = s.leaseCount;
-  if (n === 0 || (n > 1 && !s.hasWritev) || s.inDispatch || s.pending !== 0 || s.reserveLater !== 0) {
-    return false;
-  }
-  if (!s.polling) batchDispatch(s, 1);
-  else if (s.inHandler) batchDispatch(s, 2);
-  else return false;
-  return true;
+  if (s.leaseCount === 0 || s.inDispatch || s.pending !== 0 || s.reserveLater !== 0) return false;
+  if (!s.polling) return batchDispatch(s, 1);
+  return s.inHandler && batchDispatch(s, 2);
 }
 
 /**
@@ -1239,10 +1245,19 @@ function batchDispatch(s, mode) {
   const limit = s.drunMin;
   let units = 0;
   let refused = 0;
+  let empty = false;
   for (let i = 0; i < n; i++) {
-    units += lens[i];
+    const len = lens[i];
+    units += len;
     if (units >= limit) refused++;
+    if (len === 0) empty = true;
   }
+  // Without writev, a batch of several goes one write at a time, none of them empty (the
+  // core's batch_run takes no other).
+  const handOut = n > 1 && !s.hasWritev;
+  if (handOut && empty) return false;
+  s.brunHandOut = handOut;
+  s.brunAt = 0;
   s.brunN = n;
   s.brunUnits = units;
   s.brunRefused = refused;
@@ -1259,7 +1274,17 @@ function batchDispatch(s, mode) {
   s.inDispatch = true;
   let done = false;
   try {
-    if (n === 1) {
+    if (handOut) {
+      // One write at a time, each while the one before completed inside its call, as Node's
+      // clearBuffer loop hands them out (the core's would say so too).
+      for (let k = 0; ; k++) {
+        s.brunAt = k;
+        const entry = s.chunks.shift();
+        callWrite(s, entry.chunk, entry.encoding);
+        if (k === n - 1 || s.brun !== BR_CALL || s.pending !== SYNC_OK) break;
+        s.pending = 0;
+      }
+    } else if (n === 1) {
       const entry = s.chunks.shift();
       callWrite(s, entry.chunk, entry.encoding);
     } else {
@@ -1267,26 +1292,29 @@ function batchDispatch(s, mode) {
     }
     s.inDispatch = false;
     if (s.brun === BR_CALL) {
-      if (s.pending === 0) {
+      const pending = s.pending;
+      if (pending === 0 && !handOut) {
         s.brun = BR_FLIGHT;
         done = true;
-        return;
+        return true;
       }
-      if (s.pending === SYNC_OK && refused !== 0) {
+      const all = !handOut || s.brunAt === n - 1;
+      if (pending === SYNC_OK && all && refused !== 0) {
         s.pending = 0;
         s.brun = BR_TICK;
         nextTick(s.brunTick);
         done = true;
-        return;
+        return true;
       }
-      if (s.pending === SYNC_OK && !s.objectMode) {
+      if (pending === SYNC_OK && all && !s.objectMode) {
         s.pending = 0;
         countBatch(s, false);
         done = true;
-        return;
+        return true;
       }
-      // Failed inside the call (or a quiet object-mode batch, which takes a tick): the core
-      // hears of the batch in it, then of the completion.
+      // Failed inside the call, a write of several that returned without completing, or a
+      // quiet object-mode batch (which takes a tick): the core hears of the batch so far, the
+      // face in the last write's call, then of how that call ended.
       flushBatchRun(s);
     }
     runLoop(s, polledWriteReturned(s), mode === 2);
@@ -1300,6 +1328,7 @@ function batchDispatch(s, mode) {
     s.polling = mode === 2;
     if (!done && mode === 2) s.core.unnestTo(depth);
   }
+  return true;
 }
 
 /** The completion of a batch cycle's write that reached the highWaterMark (`tick`: inside its sink call): its 'drain'. */
@@ -1321,7 +1350,7 @@ function countBatch(s, tick) {
   }
   s.brTotal = total;
   s.brRefused += s.brunRefused;
-  if (s.brunN > 1) s.brWritevs++;
+  if (s.brunN > 1 && !s.brunHandOut) s.brWritevs++;
   if (tick) s.brTicks++;
   if (s.brunUnits > s.brMax) s.brMax = s.brunUnits;
   s.brun = BR_IDLE;

@@ -1,6 +1,22 @@
-import { test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { WritableCore } from '../../../pkg/wasm/wasm_writable.js';
 import { sameAsNode, props, turns, OurWritable } from '../helpers/trace.mjs';
+
+// The core refuses (answers false, changing nothing) a report of cycles it cannot have had: the
+// face's report must never be one. Every report the tests make is checked.
+const refusedReports = [];
+for (const name of ['batchRun', 'drainRun']) {
+  const report = WritableCore.prototype[name];
+  WritableCore.prototype[name] = function checked(...args) {
+    const ok = report.apply(this, args);
+    if (!ok) refusedReports.push(`${name}(${args.join(', ')})`);
+    return ok;
+  };
+}
+afterEach(() => {
+  assert.deepEqual(refusedReports.splice(0), [], 'reports the core refused');
+});
 
 // A producer that corks, writes until write() returns false, uncorks and waits for 'drain' makes
 // every batch a batch cycle: the last uncork() hands the batch to the sink in one call (writev,
@@ -143,6 +159,38 @@ test('batches with empty writes and one write far past the highWaterMark drain a
 test('a batch that stays below the highWaterMark in the middle of batch cycles flushes and drains as in Node', async () => {
   await sameAsNode(batchCycles({ max: 5, size: (b, j) => (b === 3 ? 1 : j === 4 ? 12 : 1) }));
   await sameAsNode(batchCycles({ max: 5, size: (b, j) => (b === 3 ? 1 : j === 4 ? 12 : 1), complete: 'sync' }));
+});
+
+test('cork batches past the highWaterMark to a sink without writev go one write at a time and drain as in Node', async () => {
+  for (const complete of ['sync', 'microtask', 'setImmediate']) {
+    await sameAsNode(batchCycles({ complete, writev: false }));
+    await sameAsNode(batchCycles({ complete, writev: false, objectMode: true, hwm: 4 }));
+    await sameAsNode(batchCycles({ complete, writev: false, hwm: 64, max: 4 }));
+  }
+});
+
+test("a write of a batch to a sink without writev that completes later, after some completed inside their calls, keeps Node's order", async () => {
+  await sameAsNode(
+    batchCycles({
+      complete: 'sync',
+      writev: false,
+      at: 21,
+      odd(w, done, log) {
+        log('in sink', props(w), w._writableState.pendingcb);
+        queueMicrotask(done);
+      },
+    }),
+  );
+  await sameAsNode(
+    batchCycles({
+      complete: 'sync',
+      writev: false,
+      at: 22,
+      odd(w, done) {
+        done(new Error('sink failed'));
+      },
+    }),
+  );
 });
 
 test('a batch too big for one writev call without writev goes one write at a time, as in Node', async () => {

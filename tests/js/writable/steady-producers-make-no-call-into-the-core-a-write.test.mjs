@@ -124,3 +124,27 @@ test('cork batches of 16-byte writes below the highWaterMark, to a writev sink t
   const made = await callsForBatches(N / 16, 16, Buffer.alloc(16), false, (done) => done());
   assert.ok(made < FEW, `${made} calls for ${N / 16} batches`);
 });
+
+test('cork batches of objects up to the highWaterMark, to a sink without writev that completes inside its calls, make no call into the core a batch', async () => {
+  const w = new Writable({ objectMode: true, write(c, e, done) { done(); } });
+  const before = calls;
+  await new Promise((resolve, reject) => {
+    let b = 0;
+    w.on('error', reject);
+    w.on('finish', resolve);
+    const pump = () => {
+      while (b < N / 16) {
+        b++;
+        w.cork();
+        let ok = true;
+        for (let j = 0; j < 16; j++) ok = w.write({ j });
+        w.uncork();
+        if (!ok) return void w.once('drain', pump);
+      }
+      w.end();
+    };
+    pump();
+  });
+  const made = calls - before;
+  assert.ok(made < FEW, `${made} calls for ${N / 16} batches`);
+});
