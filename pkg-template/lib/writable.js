@@ -273,7 +273,7 @@ function flushBatchRun(s) {
   s.brunTail = false;
   const core = s.core;
   if (s.brCycles !== 0 || (s.brunHadTail && !tail)) {
-    core.batchRun(s.brCycles, s.brQuiet, s.brWrites, s.brTotal + s.brWraps * RUN_TOTAL_MAX, s.brRefused, s.brWritevs, s.brTicks, s.brMax, tail, false);
+    core.batchRun(s.brCycles, s.brQuiet, s.brWrites, s.brTotal + s.brWraps * RUN_TOTAL_MAX, s.brRefused, s.brWritevs, s.brTicks, s.brMax, tail, s.brCycles !== 0 && s.brHandedOn);
     s.brCycles = 0;
     s.brQuiet = 0;
     s.brWrites = 0;
@@ -292,7 +292,15 @@ function flushBatchRun(s) {
     core.uncork(s.brunN, s.brunMode);
     // Handed out one at a time: the writes before the one in its call each completed inside
     // theirs, which handed the next out.
-    if (phase === BR_CALL && s.brunHandOut) {
+    if (s.brunAsync && s.brunHandOut) {
+      // Each completion after its call handed the next write out; the last one's call may
+      // still run.
+      core.dispatchReturned();
+      for (let k = 1; k <= s.brunAt; k++) {
+        core.writeDone(C.WD_POLL, 0);
+        if (k < s.brunAt || phase === BR_FLIGHT) core.dispatchReturned();
+      }
+    } else if (phase === BR_CALL && s.brunHandOut) {
       for (let k = s.brunAt; k > 0; k--) core.syncWriteDone(0);
     } else if (phase === BR_FLIGHT) {
       core.dispatchReturned();
@@ -452,9 +460,13 @@ class FaceState {
     this.brunRefused = 0;
     this.brunMode = 0;
     // Without writev, a batch of several writes goes one at a time (brunHandOut): brunAt is
-    // the one in its sink call.
+    // the one in its sink call (or in flight), the ones before it completed inside their
+    // calls, or with brunAsync after them (each completion handed the next out). brHandedOn:
+    // the last complete cycle was such a batch with brunAsync.
     this.brunHandOut = false;
     this.brunAt = 0;
+    this.brunAsync = false;
+    this.brHandedOn = false;
     this.brunHadTail = false;
     this.brCycles = 0;
     this.brQuiet = 0;
@@ -581,7 +593,9 @@ export class Writable extends EventEmitter {
       if (s.brun === BR_FLIGHT && !err && !s.polling && s.reserveLater === 0) {
         // The completion of a batch cycle: its 'drain' (see batchDrain), or, for a quiet one,
         // nothing to do (Node's afterWrite owes nothing then).
-        if (s.brunRefused !== 0) {
+        if (s.brunHandOut && s.brunAt < s.brunN - 1) {
+          batchHandOut(s);
+        } else if (s.brunRefused !== 0) {
           batchDrain(s, false);
         } else {
           countBatch(s, false);
@@ -1258,6 +1272,7 @@ function batchDispatch(s, mode) {
   if (handOut && empty) return false;
   s.brunHandOut = handOut;
   s.brunAt = 0;
+  s.brunAsync = false;
   s.brunN = n;
   s.brunUnits = units;
   s.brunRefused = refused;
@@ -1293,8 +1308,10 @@ function batchDispatch(s, mode) {
     s.inDispatch = false;
     if (s.brun === BR_CALL) {
       const pending = s.pending;
-      if (pending === 0 && !handOut) {
+      if (pending === 0 && s.brunAt === 0) {
+        // Its completion comes later (see onWrite); one of several hands the next out then.
         s.brun = BR_FLIGHT;
+        s.brunAsync = true;
         done = true;
         return true;
       }
@@ -1331,6 +1348,41 @@ function batchDispatch(s, mode) {
   return true;
 }
 
+/**
+ * The completion, after its call, of a write of a batch cycle that goes one write at a time
+ * (see batchDispatch), with more to come: the next goes to the sink, as Node's onwrite hands it
+ * out, inside the completion. A call that returns without completing it waits for its
+ * completion in turn; otherwise the core hears of the batch so far, and the poll loop takes
+ * it from there.
+ */
+function batchHandOut(s) {
+  s.brunAt++;
+  s.brun = BR_CALL;
+  const entry = s.chunks.shift();
+  s.polling = true;
+  s.inDispatch = true;
+  let done = false;
+  try {
+    callWrite(s, entry.chunk, entry.encoding);
+    s.inDispatch = false;
+    if (s.brun === BR_CALL) {
+      if (s.pending === 0) {
+        s.brun = BR_FLIGHT;
+        done = true;
+        return;
+      }
+      flushBatchRun(s);
+    }
+    runLoop(s, polledWriteReturned(s));
+    done = true;
+  } finally {
+    s.inDispatch = false;
+    if (!done && s.brun !== 0) flushBatchRun(s);
+    s.polling = false;
+  }
+  completionHook(s, undefined);
+}
+
 /** The completion of a batch cycle's write that reached the highWaterMark (`tick`: inside its sink call): its 'drain'. */
 function batchDrain(s, tick) {
   countBatch(s, tick);
@@ -1351,6 +1403,7 @@ function countBatch(s, tick) {
   s.brTotal = total;
   s.brRefused += s.brunRefused;
   if (s.brunN > 1 && !s.brunHandOut) s.brWritevs++;
+  s.brHandedOn = s.brunHandOut && s.brunAsync;
   if (tick) s.brTicks++;
   if (s.brunUnits > s.brMax) s.brMax = s.brunUnits;
   s.brun = BR_IDLE;
