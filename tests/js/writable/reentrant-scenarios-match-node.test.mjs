@@ -80,6 +80,10 @@ function plan(seed) {
     // and the events are logged), so what the face holds back and runs on its own between its
     // calls into the core (steady runs, drain cycles, budgets) lasts as long as it can.
     quiet: rnd() < 0.4,
+    // Now and then a cork() is a whole batch (cork, one to four writes, uncork), so that cork
+    // batches from 'drain' listeners run as the face's batch cycles. (Drawn last: the plans
+    // above are unchanged.)
+    batches: rnd() < 0.4,
   };
 }
 
@@ -153,6 +157,15 @@ function scenario(p) {
               log(`cb ${k}`, err ?? null, st(() => w.writableLength));
               act(p.onWriteCb[k % p.onWriteCb.length], `in cb ${k}`);
             }), st(() => w.writableLength));
+          } else if (a === 'cork' && p.batches) {
+            w.cork();
+            const rets = [w.write(chunk)];
+            for (let j = sizeAt % 4; j > 0; j--) {
+              const size = p.sizes[sizeAt++ % p.sizes.length];
+              rets.push(w.write(p.objectMode ? { n: sizeAt } : Buffer.alloc(size)));
+            }
+            w.uncork();
+            log(where, 'batch', rets, st(() => [w.writableCorked, w.writableLength]));
           } else if (a === 'cork') {
             w.cork();
             log(where, 'cork', st(() => w.writableCorked));
