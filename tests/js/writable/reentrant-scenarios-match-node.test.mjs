@@ -81,8 +81,8 @@ function plan(seed) {
     // calls into the core (steady runs, drain cycles, budgets) lasts as long as it can.
     quiet: rnd() < 0.4,
     // Now and then a cork() is a whole batch (cork, one to four writes, uncork), so that cork
-    // batches from 'drain' listeners run as the face's batch cycles. (Drawn last: the plans
-    // above are unchanged.)
+    // batches from 'drain' listeners run as the face's batch cycles, and end() waits for the
+    // end of the scenario. (Drawn last: the plans above are unchanged.)
     batches: rnd() < 0.4,
   };
 }
@@ -147,6 +147,10 @@ function scenario(p) {
           // documented divergence.
           if (ended && a !== 'uncork' && a !== 'write' && a !== 'writeCb') continue;
           if ((a === 'destroy' || a === 'destroyErr') && p.destroyAt > 1) continue;
+          // With batches, end() waits for the end of the scenario: an end() while a batch's
+          // flush completes synchronously is the documented divergence that Node never
+          // finishes such a stream.
+          if (p.batches && (a === 'end' || a === 'endChunk')) continue;
           const size = p.sizes[sizeAt++ % p.sizes.length];
           const chunk = p.objectMode ? { n: sizeAt } : Buffer.alloc(size);
           if (a === 'write') {
