@@ -1736,3 +1736,45 @@ fn a_batch_run_the_core_cannot_have_had_changes_nothing() {
     assert!(!c.batch_run(1, 1, 1, 1, 0, 0, 0, 1, true, false));
     assert!(c.batch_run(1, 1, 1, 1, 0, 0, 0, 1, false, false));
 }
+
+#[test]
+fn writes_buffered_on_a_budget_during_a_one_by_one_flush_go_out_one_at_a_time() {
+    // Node's clearBuffer starts one at a time with a single write buffered, and its loop takes
+    // the writes buffered since, one by one, while each completes inside its call: with a
+    // writev sink too. A batch buffered then must keep a record per write (the face once got
+    // them merged into one, and all but the first were lost).
+    use wasm_writable::core::{Callback, Output, WritableCore, WriteStatus};
+    let mut c = WritableCore::<(), ErrorCode>::new(Options {
+        high_water_mark: 16,
+        has_writev: true,
+        ..Options::new(false)
+    });
+    assert_eq!(c.write((), 0, Callback::None), WriteStatus::Dispatch(()));
+    assert!(c.write_returned());
+    assert_eq!(c.write((), 8, Callback::None), WriteStatus::Buffered(true));
+    // The first completes after its call: the one buffered write goes out alone.
+    c.handle_write_done(Ok(()));
+    assert_eq!(c.poll(), Some(Output::Write(())));
+    // Inside its call: a cork batch of four, then a completion inside the call.
+    c.cork();
+    assert_eq!(
+        c.write_buffered_batch([((), 0), ((), 1), ((), 1), ((), 0)]),
+        0
+    );
+    c.uncork();
+    c.handle_write_done(Ok(()));
+    c.dispatch_returned();
+    // The loop goes on one write at a time: the first completes inside its call...
+    assert_eq!(c.poll(), Some(Output::Write(())));
+    c.handle_write_done(Ok(()));
+    c.dispatch_returned();
+    // ...the second after it, which ends the loop.
+    assert_eq!(c.poll(), Some(Output::Write(())));
+    c.dispatch_returned();
+    assert_eq!(c.poll(), None);
+    assert_eq!(c.buffered_count(), 2);
+    // Its completion hands the last two to writev together.
+    c.handle_write_done(Ok(()));
+    assert!(matches!(c.poll(), Some(Output::Writev(batch)) if batch.len() == 2));
+    assert_eq!(c.length(), 1);
+}

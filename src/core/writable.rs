@@ -1425,9 +1425,12 @@ impl<C, E: StreamError> WritableCore<C, E> {
                 }
                 (total, accepted, refused) = (length - base, length - base, over);
             }
-            // With a writev sink the buffer only ever leaves whole (one batch), so the run takes
-            // one request record; otherwise each write keeps its own, to go to the sink alone.
-            let merge = self.opts.has_writev;
+            // With a writev sink the buffer leaves whole (one batch), so the run takes one
+            // request record; otherwise each write keeps its own, to go to the sink alone. So
+            // does a write buffered while Node's clearBuffer loop hands writes out one at a time
+            // (it began with one write buffered, and takes those buffered since, one by one,
+            // while each completes inside its call), writev sink or not.
+            let merge = self.opts.has_writev && !self.has(BUFFER_PROCESSING);
             if merge {
                 self.push_merged_run(merge, n, total, chain, ord);
             } else {
