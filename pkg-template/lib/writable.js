@@ -167,6 +167,7 @@ function coreOf(s) {
   if (s.steady) flushRun(s);
   if (s.drun !== 0) flushDrainRun(s);
   if (s.brun !== 0) flushBatchRun(s);
+  if (s.corkDelta !== 0 || s.corkPair) flushCorks(s);
   // A held-back return comes before the writes accepted on the budget it gave (the other held
   // completions never coexist with a budget).
   const pending = s.pending;
@@ -198,6 +199,7 @@ function takeLease(s) {
   if (s.lease === NO_LEASE) return 0;
   s.lease = NO_LEASE;
   s.leaseCross = false;
+  s.leaseWriting = false;
   const n = s.leaseCount;
   s.leaseCount = 0;
   return n;
@@ -311,6 +313,26 @@ function flushBatchRun(s) {
   }
 }
 
+/**
+ * Tell the core of the cork() and uncork() calls the face took on its own behind a write in
+ * flight (see cork()): a pair that came and went (an uncork() of a corked stream sets the
+ * core's LONE_FLUSH, whatever the number of pairs), then the corks still held, or the core's
+ * own cork undone. Before or after the budget's writes, the core ends up the same: corks do
+ * not enter their accounting while a write is in flight.
+ */
+function flushCorks(s) {
+  const core = s.core;
+  if (s.corkPair) {
+    s.corkPair = false;
+    core.cork();
+    core.uncork(0, 0);
+  }
+  let d = s.corkDelta;
+  s.corkDelta = 0;
+  for (; d > 0; d--) core.cork();
+  for (; d < 0; d++) core.uncork(0, 0);
+}
+
 /** The budget's writes that `takeHeld` took (a second return value, without an allocation). */
 let heldBatch = 0;
 
@@ -323,7 +345,7 @@ let heldBatch = 0;
  */
 function takeHeld(s) {
   const pending = s.pending;
-  if ((pending !== 0 && pending !== RETURNED && pending !== RETURNED_W) || s.reserveLater !== 0 || s.bufRun !== 0 || s.steady || s.drun !== 0 || s.brun !== 0) {
+  if ((pending !== 0 && pending !== RETURNED && pending !== RETURNED_W) || s.reserveLater !== 0 || s.bufRun !== 0 || s.steady || s.drun !== 0 || s.brun !== 0 || s.corkDelta !== 0 || s.corkPair) {
     return -1;
   }
   s.pending = 0;
@@ -480,6 +502,12 @@ class FaceState {
     this.brunBudget = 0;
     this.brunTick = null;
     this.hasWritev = false;
+    // Whether the budget came from a cork() behind a write in flight; the cork() calls the
+    // face took on its own since, less the uncork() calls (corkDelta), and whether an uncork()
+    // came (corkPair): see flushCorks.
+    this.leaseWriting = false;
+    this.corkDelta = 0;
+    this.corkPair = false;
     this.asyncLeft = 0;
     this.leaseLens = NO_LENS;
     this.leaseCount = 0;
@@ -698,20 +726,36 @@ export class Writable extends EventEmitter {
       corkBatch(s);
       return;
     }
-    const budget = coreOf(s).cork();
+    if (s.lease !== NO_LEASE && s.leaseWriting) {
+      // Behind a write in flight the writes stay buffered whatever cork() does: the core only
+      // counts it, and hears of it later (flushCorks).
+      s.corkDelta++;
+      return;
+    }
+    const r = coreOf(s).cork();
+    const budget = Math.floor(r);
     if (budget > 0) {
       s.lease = Math.min(budget, LENS_MAX);
       s.leaseReturn = true;
       s.leaseCross = budget <= LENS_MAX;
+      s.leaseWriting = r !== budget;
     } else if (budget < 0) {
       s.lease = LENS_MAX;
       s.leaseReturn = false;
+      s.leaseWriting = false;
     }
   }
 
   uncork() {
     const s = this[kFace];
     if (s.brun === BR_CORKED && uncorkBatch(s)) return;
+    if (s.lease !== NO_LEASE && s.leaseWriting && s.corkDelta >= 0) {
+      // It undoes a cork the face took on its own, or the core's that gave the budget: behind
+      // the write in flight nothing leaves the buffer (see cork()).
+      s.corkDelta--;
+      s.corkPair = true;
+      return;
+    }
     // coreOf without its end of the budget: the budget's writes go with uncork() (first), and
     // the first output comes back with it.
     const batch = s.reserveLater === 0 ? takeLease(s) : 0;
@@ -940,6 +984,7 @@ function crossWrite(s, chunk, encoding, len) {
 
 /** Take the budget for buffered writes (`r`: a result carrying BUDGET_SHIFT or REFUSING). */
 function holdLease(s, r) {
+  s.leaseWriting = false;
   if (r >= BUDGET_UNIT) {
     const budget = r >>> C.BUDGET_SHIFT;
     s.lease = budget;
@@ -967,6 +1012,7 @@ function coreWrite(s, len, cb, reserved) {
   if (s.steady) flushRun(s);
   if (s.drun !== 0) flushDrainRun(s);
   if (s.brun !== 0) flushBatchRun(s);
+  if (s.corkDelta !== 0 || s.corkPair) flushCorks(s);
   let flags = reserved;
   const pending = s.pending;
   if (pending !== 0) {
@@ -1203,6 +1249,7 @@ function drainRunWrite(s, chunk, encoding, len) {
     s.drun = DRUN_FLIGHT;
     s.lease = LENS_MAX;
     s.leaseReturn = false;
+    s.leaseWriting = false;
     return false;
   }
   if (s.drun !== 0) flushDrainRun(s);
@@ -1220,6 +1267,7 @@ function corkBatch(s) {
   }
   s.brun = BR_CORKED;
   s.brunDepth = 1;
+  s.leaseWriting = false;
   const budget = s.brunBudget;
   s.lease = Math.min(budget, LENS_MAX);
   s.leaseReturn = true;

@@ -447,11 +447,14 @@ impl WasmCore {
 
     /// `cork()`. Returns the units of callback-less writes the face may then accept without a
     /// call each, until its next call into the core (see `WritableCore::buffered_write_budget`),
-    /// or -1 when it may accept any, each returning false (see `REFUSING`).
+    /// or -1 when it may accept any, each returning false (see `REFUSING`). Plus one half when
+    /// a write is in flight: until its completion, which the core hears of first, the writes
+    /// stay buffered whatever `cork()` and `uncork()` do, which then only count.
     pub fn cork(&mut self) -> f64 {
         self.core.cork();
         match self.core.buffered_write_budget() {
             0 if self.core.refuses_buffered_writes() => -1.0,
+            budget if self.core.writing() => budget as f64 + 0.5,
             budget => budget as f64,
         }
     }
