@@ -186,6 +186,9 @@ function coreOf(s) {
  * and give the budget up: every use of the core ends it.
  */
 function endLease(s) {
+  // The corks the face took behind the write in flight go first (see flushCorks): the caller
+  // may report that write's completion next.
+  if (s.corkDelta !== 0 || s.corkPair) flushCorks(s);
   const n = takeLease(s);
   // Writes on the budget are buffered and have no output: nothing for the poll loop.
   if (n !== 0) s.core.writeBufferedBatch(n);

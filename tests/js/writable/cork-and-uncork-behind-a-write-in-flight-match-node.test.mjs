@@ -121,3 +121,34 @@ for (const complete of ['microtask', 'setImmediate']) {
     });
   }
 }
+
+test('a cork batch a sink makes inside its call, which it then completes, goes out next as in Node', async () => {
+  for (const writev of [true, false]) {
+    await sameAsNode(async ({ Writable, log, listen }) => {
+      let k = 0;
+      const options = {
+        highWaterMark: 40,
+        write(chunk, enc, done) {
+          const i = k++;
+          log('write', chunk.length);
+          if (i === 1) {
+            w.cork();
+            log('ret', w.write(Buffer.alloc(1)));
+            w.uncork();
+            done();
+          } else if (i === 0) {
+            setImmediate(done);
+          } else {
+            done();
+          }
+        },
+      };
+      if (writev) options.writev = (entries, done) => { log('writev', entries.length); done(); };
+      const w = listen(new Writable(options));
+      w.write(Buffer.alloc(8));
+      w.write(Buffer.alloc(3));
+      await turns();
+      log('at the end', props(w));
+    });
+  }
+});
