@@ -723,54 +723,20 @@ export class Writable extends EventEmitter {
     return this;
   }
 
+  // cork() and uncork() stay small, so V8 inlines them into a producer's loop: the calls into
+  // the core are functions of their own.
   cork() {
     const s = this[kFace];
-    if (s.brun === BR_IDLE || s.brun === BR_CORKED) {
-      corkBatch(s);
-      return;
-    }
-    if (s.lease !== NO_LEASE && s.leaseWriting) {
-      // Behind a write in flight the writes stay buffered whatever cork() does: the core only
-      // counts it, and hears of it later (flushCorks).
-      s.corkDelta++;
-      return;
-    }
-    const r = coreOf(s).cork();
-    const budget = Math.floor(r);
-    if (budget > 0) {
-      s.lease = Math.min(budget, LENS_MAX);
-      s.leaseReturn = true;
-      s.leaseCross = budget <= LENS_MAX;
-      s.leaseWriting = r !== budget;
-    } else if (budget < 0) {
-      s.lease = LENS_MAX;
-      s.leaseReturn = false;
-      s.leaseWriting = false;
-    }
+    if (s.brun === BR_IDLE || s.brun === BR_CORKED) corkBatch(s);
+    else if (s.lease !== NO_LEASE && s.leaseWriting) s.corkDelta++; // see coreCork
+    else coreCork(s);
   }
 
   uncork() {
     const s = this[kFace];
     if (s.brun === BR_CORKED && uncorkBatch(s)) return;
-    if (s.lease !== NO_LEASE && s.leaseWriting && s.corkDelta >= 0) {
-      // It undoes a cork the face took on its own, or the core's that gave the budget: behind
-      // the write in flight nothing leaves the buffer (see cork()).
-      s.corkDelta--;
-      s.corkPair = true;
-      return;
-    }
-    // coreOf without its end of the budget: the budget's writes go with uncork() (first), and
-    // the first output comes back with it.
-    const batch = s.reserveLater === 0 ? takeLease(s) : 0;
-    const core = coreOf(s);
-    const polling = s.polling;
-    if (!polling) {
-      runLoop(s, core.uncork(batch, 1));
-    } else if (s.inHandler || s.inDispatch) {
-      nestedLoop(s, core.uncork(batch, 2));
-    } else {
-      core.uncork(batch, 0);
-    }
+    if (s.lease !== NO_LEASE && s.leaseWriting && s.corkDelta >= 0) heldUncork(s);
+    else coreUncork(s);
   }
 
   setDefaultEncoding(encoding) {
@@ -1257,6 +1223,51 @@ function drainRunWrite(s, chunk, encoding, len) {
   }
   if (s.drun !== 0) flushDrainRun(s);
   return sinkCallReturned(s, W_DISPATCH, uses);
+}
+
+/**
+ * The core's cork(), and the budget it gives. Behind a write in flight (the budget's half) the
+ * writes stay buffered whatever cork() and uncork() do: until the budget ends, the face takes
+ * further cork() calls on its own (s.corkDelta) and the core hears of them later (flushCorks).
+ */
+function coreCork(s) {
+  const r = coreOf(s).cork();
+  const budget = Math.floor(r);
+  if (budget > 0) {
+    s.lease = Math.min(budget, LENS_MAX);
+    s.leaseReturn = true;
+    s.leaseCross = budget <= LENS_MAX;
+    s.leaseWriting = r !== budget;
+  } else if (budget < 0) {
+    s.lease = LENS_MAX;
+    s.leaseReturn = false;
+    s.leaseWriting = false;
+  }
+}
+
+/**
+ * uncork() behind a write in flight (see coreCork): it undoes a cork the face took on its own,
+ * or the core's that gave the budget, and nothing leaves the buffer.
+ */
+function heldUncork(s) {
+  s.corkDelta--;
+  s.corkPair = true;
+}
+
+/** The core's uncork(), and the outputs it has. */
+function coreUncork(s) {
+  // coreOf without its end of the budget: the budget's writes go with uncork() (first), and
+  // the first output comes back with it.
+  const batch = s.reserveLater === 0 ? takeLease(s) : 0;
+  const core = coreOf(s);
+  const polling = s.polling;
+  if (!polling) {
+    runLoop(s, core.uncork(batch, 1));
+  } else if (s.inHandler || s.inDispatch) {
+    nestedLoop(s, core.uncork(batch, 2));
+  } else {
+    core.uncork(batch, 0);
+  }
 }
 
 /**
