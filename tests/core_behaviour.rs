@@ -1471,25 +1471,23 @@ fn batch_cycle(
     let writev = c.options().has_writev && lens.len() > 1;
     let (mut calls, mut in_flight, mut tick) = (0, false, false);
     loop {
-        match c.poll_ahead_of(outer) {
-            Some(Output::Write(())) if !writev => {
-                calls += 1;
-                if sync {
-                    c.handle_write_done(Ok(()));
-                } else {
-                    in_flight = true;
-                }
-                c.dispatch_returned();
+        let out = c.poll_ahead_of(outer);
+        let sink_call = match &out {
+            Some(Output::Write(())) => !writev,
+            Some(Output::Writev(batch)) => writev && batch.len() == lens.len(),
+            _ => false,
+        };
+        if sink_call {
+            calls += 1;
+            if sync {
+                c.handle_write_done(Ok(()));
+            } else {
+                in_flight = true;
             }
-            Some(Output::Writev(batch)) if writev && batch.len() == lens.len() => {
-                calls += 1;
-                if sync {
-                    c.handle_write_done(Ok(()));
-                } else {
-                    in_flight = true;
-                }
-                c.dispatch_returned();
-            }
+            c.dispatch_returned();
+            continue;
+        }
+        match out {
             Some(Output::ScheduleTick) if sync && !tick => tick = true,
             Some(Output::Event(Event::Drain)) if crossed && outer == 0 && !in_flight => break,
             None if outer > 0 => {

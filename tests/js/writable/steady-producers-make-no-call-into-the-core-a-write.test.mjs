@@ -79,11 +79,14 @@ test('writes of 1 KiB queued behind a sink that completes on a microtask reach i
 });
 
 /**
- * Calls into the core while `batches` cork batches of `size` writes of `chunk` go to a writev
- * sink, the producer waiting for 'drain' after each batch that reached the highWaterMark.
+ * Calls into the core while `batches` cork batches of `size` writes of `chunk` go to a sink (with
+ * writev unless `writev` is false), the producer waiting for 'drain' after each batch that
+ * reached the highWaterMark.
  */
-async function callsForBatches(batches, size, chunk, objectMode, complete) {
-  const w = new Writable({ objectMode, write(c, e, done) { complete(done); }, writev(entries, done) { complete(done); } });
+async function callsForBatches(batches, size, chunk, objectMode, complete, writev = true) {
+  const options = { objectMode, write(c, e, done) { complete(done); } };
+  if (writev) options.writev = (entries, done) => complete(done);
+  const w = new Writable(options);
   const before = calls;
   await new Promise((resolve, reject) => {
     let b = 0;
@@ -126,52 +129,13 @@ test('cork batches of 16-byte writes below the highWaterMark, to a writev sink t
 });
 
 test('cork batches of objects up to the highWaterMark, to a sink without writev that completes inside its calls, make no call into the core a batch', async () => {
-  const w = new Writable({ objectMode: true, write(c, e, done) { done(); } });
-  const before = calls;
-  await new Promise((resolve, reject) => {
-    let b = 0;
-    w.on('error', reject);
-    w.on('finish', resolve);
-    const pump = () => {
-      while (b < N / 16) {
-        b++;
-        w.cork();
-        let ok = true;
-        for (let j = 0; j < 16; j++) ok = w.write({ j });
-        w.uncork();
-        if (!ok) return void w.once('drain', pump);
-      }
-      w.end();
-    };
-    pump();
-  });
-  const made = calls - before;
+  const made = await callsForBatches(N / 16, 16, { id: 1 }, true, (done) => done(), false);
   assert.ok(made < FEW, `${made} calls for ${N / 16} batches`);
 });
 
 test('cork batches of 16-byte writes queued behind a writev sink on a microtask make almost no call into the core a batch', async () => {
-  const w = new Writable({ write(c, e, done) { queueMicrotask(done); }, writev(entries, done) { queueMicrotask(done); } });
-  const before = calls;
-  const chunk = Buffer.alloc(16);
-  await new Promise((resolve, reject) => {
-    let b = 0;
-    w.on('error', reject);
-    w.on('finish', resolve);
-    const pump = () => {
-      while (b < N / 16) {
-        b++;
-        w.cork();
-        let ok = true;
-        for (let j = 0; j < 16; j++) ok = w.write(chunk);
-        w.uncork();
-        if (!ok) return void w.once('drain', pump);
-      }
-      w.end();
-    };
-    pump();
-  });
   // The cork() and uncork() behind the writev in flight are the face's: a few calls for each
   // 'drain' (here every 64 batches), not two a batch.
-  const made = calls - before;
+  const made = await callsForBatches(N / 16, 16, Buffer.alloc(16), false, (done) => queueMicrotask(done));
   assert.ok(made < FEW, `${made} calls for ${N / 16} batches`);
 });
