@@ -1283,6 +1283,21 @@ fn a_buffered_batch_counts_refusals_and_units_as_its_writes_one_by_one_would() {
     }
 }
 
+/// Every output the core has, and each tick it asks for (run at once), written down in order:
+/// what the run tests compare after a closed-form report and after the same calls one by one.
+#[cfg(test)]
+fn poll_all(c: &mut wasm_writable::core::WritableCore<(), ErrorCode>, seen: &mut Vec<String>) {
+    use wasm_writable::core::Output;
+    for _ in 0..1000 {
+        match c.poll() {
+            Some(Output::ScheduleTick) => seen.push("tick".into()),
+            Some(out) => seen.push(format!("{out:?}")),
+            None if c.pending_ticks() > 0 => c.handle_tick(),
+            None => return,
+        }
+    }
+}
+
 #[test]
 fn a_drain_run_leaves_the_core_as_its_cycles_one_by_one_would() {
     // `drain_run` applies in one call what a driver's drain cycles did: the first write's
@@ -1291,16 +1306,6 @@ fn a_drain_run_leaves_the_core_as_its_cycles_one_by_one_would() {
     // and the same outputs for whatever comes next.
     use wasm_writable::core::{Callback, DrainRunEnd, Output, WritableCore, WriteStatus};
     type Core = WritableCore<(), ErrorCode>;
-    fn poll_all(c: &mut Core, seen: &mut Vec<String>) {
-        for _ in 0..1000 {
-            match c.poll() {
-                Some(Output::ScheduleTick) => seen.push("tick".into()),
-                Some(out) => seen.push(format!("{out:?}")),
-                None if c.pending_ticks() > 0 => c.handle_tick(),
-                None => return,
-            }
-        }
-    }
     // What the core shows, then what it does next: the rest of the listener's afterWrite, the
     // in-flight write's return and completion, end() and everything to the close.
     fn observe(mut c: Core, end: DrainRunEnd) -> Vec<String> {
@@ -1519,16 +1524,6 @@ fn a_batch_run_leaves_the_core_as_its_cycles_one_by_one_would() {
     type Core = WritableCore<(), ErrorCode>;
     fn observe(mut c: Core) -> Vec<String> {
         let mut seen = vec![format!("{c:?}")];
-        let poll_all = |c: &mut Core, seen: &mut Vec<String>| {
-            for _ in 0..1000 {
-                match c.poll() {
-                    Some(Output::ScheduleTick) => seen.push("tick".into()),
-                    Some(out) => seen.push(format!("{out:?}")),
-                    None if c.pending_ticks() > 0 => c.handle_tick(),
-                    None => return,
-                }
-            }
-        };
         poll_all(&mut c, &mut seen);
         c.end(true, false);
         poll_all(&mut c, &mut seen);

@@ -163,11 +163,7 @@ const RUN_TOTAL_MAX = 2 ** 29;
 function coreOf(s) {
   const core = s.core;
   s.uses++;
-  if (s.bufRun !== 0) flushBufferedRun(s);
-  if (s.steady) flushRun(s);
-  if (s.drun !== 0) flushDrainRun(s);
-  if (s.brun !== 0) flushBatchRun(s);
-  if (s.corkDelta !== 0 || s.corkPair) flushCorks(s);
+  flushRuns(s);
   // A held-back return comes before the writes accepted on the budget it gave (the other held
   // completions never coexist with a budget).
   const pending = s.pending;
@@ -179,6 +175,18 @@ function coreOf(s) {
     core.reserve(later);
   }
   return core;
+}
+
+/**
+ * Tell the core of what the face ran on its own (runs, cycles, corks): each goes before
+ * anything else the core hears of, and at most one of the runs and cycles is under way.
+ */
+function flushRuns(s) {
+  if (s.bufRun !== 0) flushBufferedRun(s);
+  if (s.steady) flushRun(s);
+  if (s.drun !== 0) flushDrainRun(s);
+  if (s.brun !== 0) flushBatchRun(s);
+  if (s.corkDelta !== 0 || s.corkPair) flushCorks(s);
 }
 
 /**
@@ -977,11 +985,7 @@ function leaseLensView(s, n) {
 
 /** The core's `write()`; reports a folded completion of the previous write with it. */
 function coreWrite(s, len, cb, reserved) {
-  if (s.bufRun !== 0) flushBufferedRun(s);
-  if (s.steady) flushRun(s);
-  if (s.drun !== 0) flushDrainRun(s);
-  if (s.brun !== 0) flushBatchRun(s);
-  if (s.corkDelta !== 0 || s.corkPair) flushCorks(s);
+  flushRuns(s);
   let flags = reserved;
   const pending = s.pending;
   if (pending !== 0) {
