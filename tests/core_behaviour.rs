@@ -1441,18 +1441,28 @@ fn a_drain_run_the_core_cannot_have_had_changes_nothing() {
     );
 }
 
-/// One batch cycle for the batch-run tests, as a driver's calls one by one: `cork()` `depth`
-/// times, callback-less writes of `lens`, `uncork()` as often, the sink calls of the batch (each
-/// completed inside its call with `sync`, else after it), then everything up to the next
-/// `'drain'`, or, for a batch that stays below the highWaterMark, up to its last completion.
-/// With `in_listener` the batch is made from the previous `'drain'`'s listeners (the rest of
-/// its afterWrite waits behind them, and runs once uncork() has returned). Returns whether it
-/// drained.
+/// How a batch cycle's batch is made (see `batch_cycle`).
+#[cfg(test)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Made {
+    /// Between `cork()` this many times and as many `uncork()`s.
+    Cork(u32),
+    /// Behind a lead write of this many units, dispatched at once and completed after its call.
+    Lead(u64),
+}
+
+/// One batch cycle for the batch-run tests, as a driver's calls one by one: the batch of
+/// callback-less writes of `lens`, `made` in a cork or behind a lead write, handed to the sink
+/// (by the last `uncork()`, or by the lead's completion), its sink calls (each completed
+/// inside its call with `sync`, else after it), then everything up to the next `'drain'`, or,
+/// for a cycle that stays below the highWaterMark, up to its last completion. With
+/// `in_listener` the cycle starts in the previous `'drain'`'s listeners (the rest of its
+/// afterWrite waits behind them, and runs once they return). Returns whether it drained.
 #[cfg(test)]
 fn batch_cycle(
     c: &mut wasm_writable::core::WritableCore<(), ErrorCode>,
+    made: Made,
     lens: &[u64],
-    depth: u32,
     sync: bool,
     in_listener: bool,
 ) -> bool {
@@ -1461,20 +1471,38 @@ fn batch_cycle(
     if !in_listener {
         assert_eq!(c.poll(), None);
     }
+    let (mut calls, mut in_flight, mut tick) = (0, false, false);
+    let mut units = 0;
+    let mut crossed = false;
+    let depth = match made {
+        Made::Cork(depth) => depth,
+        Made::Lead(len) => {
+            assert!(!sync, "a lead write completes after its call");
+            assert_eq!(c.write((), len, Callback::None), WriteStatus::Dispatch(()));
+            assert!(
+                c.write_returned(),
+                "a lead write is below the highWaterMark"
+            );
+            units = if c.options().object_mode { 1 } else { len };
+            calls += 1;
+            in_flight = true;
+            0
+        }
+    };
     for _ in 0..depth {
         c.cork();
     }
-    let mut crossed = false;
+    let hwm = c.options().high_water_mark;
     for &len in lens {
+        units += if c.options().object_mode { 1 } else { len };
         let status = c.write((), len, Callback::None);
-        crossed |= status == WriteStatus::Buffered(false);
-        assert!(matches!(status, WriteStatus::Buffered(r) if r != crossed));
+        assert_eq!(status, WriteStatus::Buffered(units < hwm));
+        crossed |= units >= hwm;
     }
     for _ in 0..depth {
         c.uncork();
     }
     let writev = c.options().has_writev && lens.len() > 1;
-    let (mut calls, mut in_flight, mut tick) = (0, false, false);
     loop {
         let out = c.poll_ahead_of(outer);
         let sink_call = match &out {
@@ -1511,7 +1539,8 @@ fn batch_cycle(
             out => panic!("{out:?} after {calls} calls: {c:?}"),
         }
     }
-    assert_eq!(calls, if writev { 1 } else { lens.len() });
+    let lead_calls = usize::from(matches!(made, Made::Lead(_)));
+    assert_eq!(calls, lead_calls + if writev { 1 } else { lens.len() });
     crossed
 }
 
@@ -1520,7 +1549,7 @@ fn a_batch_run_leaves_the_core_as_its_cycles_one_by_one_would() {
     // `batch_run` applies in one call what a driver's batch cycles did (see `batch_cycle`):
     // the core after it must be, field for field, the core after the same calls one by one,
     // and do the same next.
-    use wasm_writable::core::{Callback, Output, WritableCore, WriteStatus};
+    use wasm_writable::core::{BatchRun, Callback, Output, WritableCore, WriteStatus};
     type Core = WritableCore<(), ErrorCode>;
     fn observe(mut c: Core) -> Vec<String> {
         let mut seen = vec![format!("{c:?}")];
@@ -1531,14 +1560,16 @@ fn a_batch_run_leaves_the_core_as_its_cycles_one_by_one_would() {
         seen
     }
     // How the stream came to be idle: a cork batch that drained, a write of its own that
-    // drained, or a cork batch below the highWaterMark completed inside its call.
+    // drained, a cork batch below the highWaterMark completed inside its call, or a lead
+    // cycle that drained.
     #[derive(Clone, Copy, Debug, PartialEq)]
     enum Start {
         Batch,
         Lone,
         Quiet,
+        Lead,
     }
-    let mut runs = 0;
+    let (mut runs, mut lead_runs) = (0, 0);
     for object_mode in [false, true] {
         for has_writev in [false, true] {
             for hwm in [2u64, 5] {
@@ -1576,20 +1607,27 @@ fn a_batch_run_leaves_the_core_as_its_cycles_one_by_one_would() {
                     ]
                 };
                 for count in 0..=batches.len() {
-                    for (sync_mask, start) in [
-                        (0u32, Start::Batch),
-                        (0b010101, Start::Batch),
-                        (0b111111, Start::Batch),
-                        (0b011010, Start::Lone),
-                        (0b101101, Start::Quiet),
+                    // Which cycles complete inside their calls, and which of the others are lead
+                    // cycles.
+                    for (sync_mask, lead_mask, start) in [
+                        (0u32, 0u32, Start::Batch),
+                        (0, 0b111111, Start::Batch),
+                        (0b010101, 0, Start::Batch),
+                        (0b010101, 0b101010, Start::Lead),
+                        (0b111111, 0, Start::Batch),
+                        (0b011010, 0, Start::Lone),
+                        (0b011010, 0b100101, Start::Lone),
+                        (0b101101, 0b010010, Start::Quiet),
+                        (0, 0b011001, Start::Lead),
                     ] {
-                        if object_mode && start != Start::Batch {
+                        if object_mode && (start == Start::Lone || start == Start::Quiet) {
                             continue;
                         }
                         for tail in [false, true] {
                             let label = format!(
                                 "object_mode {object_mode} writev {has_writev} hwm {hwm} \
-                                 {count} batches tail {tail} sync {sync_mask:b} {start:?}"
+                                 {count} batches tail {tail} sync {sync_mask:b} \
+                                 lead {lead_mask:b} {start:?}"
                             );
                             let start_core = || {
                                 let mut c = Core::new(opts.clone());
@@ -1608,10 +1646,34 @@ fn a_batch_run_leaves_the_core_as_its_cycles_one_by_one_would() {
                                         } else {
                                             vec![hwm + 1]
                                         };
-                                        assert!(batch_cycle(&mut c, &first, 1, false, false));
+                                        assert!(batch_cycle(
+                                            &mut c,
+                                            Made::Cork(1),
+                                            &first,
+                                            false,
+                                            false
+                                        ));
                                     }
                                     Start::Quiet => {
-                                        assert!(!batch_cycle(&mut c, &[1], 1, true, false));
+                                        assert!(!batch_cycle(
+                                            &mut c,
+                                            Made::Cork(1),
+                                            &[1],
+                                            true,
+                                            false
+                                        ));
+                                    }
+                                    Start::Lead => {
+                                        let rest = if object_mode { hwm as usize - 1 } else { 1 };
+                                        let lens =
+                                            vec![if object_mode { 1 } else { hwm - 1 }; rest];
+                                        assert!(batch_cycle(
+                                            &mut c,
+                                            Made::Lead(1),
+                                            &lens,
+                                            false,
+                                            false
+                                        ));
                                     }
                                 }
                                 assert!(c.batch_idle(), "{label}");
@@ -1619,42 +1681,56 @@ fn a_batch_run_leaves_the_core_as_its_cycles_one_by_one_would() {
                             };
                             let mut one = start_core();
                             let mut listening = start != Start::Quiet;
-                            let (mut quiet, mut writes, mut total, mut refused) = (0, 0, 0, 0);
-                            let (mut writevs, mut ticks, mut max) = (0, 0, 0);
-                            let mut cycles = 0;
-                            let mut handed_on = false;
+                            let mut report = BatchRun::default();
                             for (i, lens) in batches.iter().take(count).enumerate() {
-                                let units = if object_mode {
-                                    lens.len() as u64
-                                } else {
-                                    lens.iter().sum()
-                                };
                                 let sync = sync_mask & (1 << i) != 0;
+                                let lead = lead_mask & (1 << i) != 0;
+                                // A lead of 1 unit, or (in byte mode) of all but one below the
+                                // highWaterMark.
+                                let lead_len = if object_mode || i % 3 != 2 {
+                                    1
+                                } else {
+                                    hwm - 1
+                                };
+                                let lead_units = if lead { lead_len } else { 0 };
+                                let units = lead_units
+                                    + if object_mode {
+                                        lens.len() as u64
+                                    } else {
+                                        lens.iter().sum()
+                                    };
                                 if units < hwm && sync && object_mode {
                                     // Takes an afterWrite tick without a 'drain': not a cycle.
                                     continue;
                                 }
-                                let depth = 1 + (i as u32 % 2);
+                                let made = if lead {
+                                    Made::Lead(lead_len)
+                                } else {
+                                    Made::Cork(1 + (i as u32 % 2))
+                                };
                                 let in_listener = listening && i % 3 != 1;
-                                let drained = batch_cycle(&mut one, lens, depth, sync, in_listener);
+                                let drained = batch_cycle(&mut one, made, lens, sync, in_listener);
                                 assert_eq!(drained, units >= hwm, "{label}");
                                 listening = drained;
-                                cycles += 1;
-                                quiet += u64::from(!drained);
-                                writes += lens.len() as u64;
-                                total += lens.iter().sum::<u64>();
-                                let mut sum = 0;
-                                refused += lens
+                                let r = &mut report;
+                                r.cycles += 1;
+                                r.quiet += u64::from(!drained);
+                                r.leads += u64::from(lead);
+                                r.writes += lens.len() as u64 + u64::from(lead);
+                                r.total +=
+                                    lens.iter().sum::<u64>() + if lead { lead_len } else { 0 };
+                                let mut sum = lead_units;
+                                r.refused += lens
                                     .iter()
                                     .filter(|&&l| {
                                         sum += if object_mode { 1 } else { l };
                                         sum >= hwm
                                     })
                                     .count() as u64;
-                                writevs += u64::from(has_writev && lens.len() > 1);
-                                ticks += u64::from(sync && drained);
-                                handed_on = !has_writev && lens.len() > 1 && !sync;
-                                max = max.max(units);
+                                r.writevs += u64::from(has_writev && lens.len() > 1);
+                                r.ticks += u64::from(sync && drained);
+                                r.handed_on = lead || (!has_writev && lens.len() > 1 && !sync);
+                                r.max = r.max.max(units);
                             }
                             if tail && !listening {
                                 continue;
@@ -1663,71 +1739,97 @@ fn a_batch_run_leaves_the_core_as_its_cycles_one_by_one_would() {
                                 assert_eq!(one.poll(), None, "{label}");
                             }
                             let mut run = start_core();
-                            assert!(
-                                run.batch_run(
-                                    cycles, quiet, writes, total, refused, writevs, ticks, max,
-                                    tail, handed_on
-                                ),
-                                "{label}"
-                            );
+                            report.tail = tail;
+                            assert!(run.batch_run(&report), "{label} {report:?}");
                             assert_eq!(observe(run), observe(one), "{label}");
                             runs += 1;
+                            lead_runs += u64::from(report.leads > 0);
                         }
                     }
                 }
             }
         }
     }
-    assert!(runs > 200, "{runs} runs");
+    assert!(
+        runs > 400 && lead_runs > 200,
+        "{runs} runs, {lead_runs} with lead cycles"
+    );
 }
 
 #[test]
 fn a_batch_run_the_core_cannot_have_had_changes_nothing() {
-    use wasm_writable::core::WritableCore;
+    use wasm_writable::core::{BatchRun, WritableCore};
     let opts = Options {
         high_water_mark: 4,
         has_writev: true,
         ..Options::new(false)
     };
+    // cycles, quiet, leads, writes, total, refused, writevs, ticks, max
+    let report =
+        |[cycles, quiet, leads, writes, total, refused, writevs, ticks, max]: [u64; 9]| BatchRun {
+            cycles,
+            quiet,
+            leads,
+            writes,
+            total,
+            refused,
+            writevs,
+            ticks,
+            max,
+            ..BatchRun::default()
+        };
     let mut c = WritableCore::<(), ErrorCode>::new(opts.clone());
     c.cork();
     // Corked: not idle.
     assert!(!c.batch_idle());
-    assert!(!c.batch_run(1, 0, 2, 8, 1, 1, 0, 8, false, false));
+    assert!(!c.batch_run(&report([1, 0, 0, 2, 8, 1, 1, 0, 8])));
     c.uncork();
-    assert!(batch_cycle(&mut c, &[5], 1, false, false));
+    assert!(batch_cycle(&mut c, Made::Cork(1), &[5], false, false));
     assert!(c.batch_idle());
     let before = format!("{c:?}");
-    for (cycles, quiet, writes, total, refused, writevs, ticks, max) in [
-        (0, 0, 1, 0, 0, 0, 0, 0), // writes without a cycle
-        (1, 0, 1, 8, 1, 1, 0, 8), // a writev of one write
-        (1, 0, 3, 8, 0, 1, 0, 8), // a cycle that drains without a refusal
-        (1, 0, 2, 3, 1, 1, 0, 3), // a batch that drains below the highWaterMark
-        (1, 0, 2, 8, 3, 1, 0, 8), // more refusals than writes
-        (2, 0, 3, 9, 2, 1, 3, 5), // more ticks than cycles
-        (1, 1, 2, 8, 1, 1, 1, 8), // a tick without a 'drain'
-        (1, 2, 2, 8, 1, 1, 0, 8), // more quiet cycles than cycles
+    for numbers in [
+        [0, 0, 0, 1, 0, 0, 0, 0, 0], // writes without a cycle
+        [1, 0, 0, 1, 8, 1, 1, 0, 8], // a writev of one write
+        [1, 0, 0, 3, 8, 0, 1, 0, 8], // a cycle that drains without a refusal
+        [1, 0, 0, 2, 3, 1, 1, 0, 3], // a batch that drains below the highWaterMark
+        [1, 0, 0, 2, 8, 3, 1, 0, 8], // more refusals than writes
+        [2, 0, 0, 3, 9, 2, 1, 3, 5], // more ticks than cycles
+        [1, 1, 0, 2, 8, 1, 1, 1, 8], // a tick without a 'drain'
+        [1, 2, 0, 2, 8, 1, 1, 0, 8], // more quiet cycles than cycles
+        [1, 0, 2, 3, 8, 1, 1, 0, 8], // more lead cycles than cycles
+        [1, 0, 1, 1, 8, 1, 0, 0, 8], // a lead cycle without its lead write
+        [1, 0, 1, 2, 8, 1, 1, 0, 8], // a lead cycle's writev of one write
+        [1, 0, 1, 3, 8, 1, 1, 1, 8], // a lead cycle completed inside its call
     ] {
-        assert!(
-            !c.batch_run(cycles, quiet, writes, total, refused, writevs, ticks, max, false, false),
-            "{cycles} {quiet} {writes} {total} {refused} {writevs} {ticks} {max}"
-        );
+        assert!(!c.batch_run(&report(numbers)), "{numbers:?}");
         assert_eq!(format!("{c:?}"), before);
     }
+    // A lead cycle's batch is handed out by a completion after its call; a cork cycle's
+    // writev is handed out by uncork().
+    let handed_on = |numbers| BatchRun {
+        handed_on: true,
+        ..report(numbers)
+    };
+    assert!(!c.batch_run(&handed_on([1, 0, 0, 3, 8, 1, 1, 0, 8])));
+    assert!(c.batch_run(&handed_on([1, 0, 1, 3, 8, 1, 1, 0, 8])));
     // Without a writev sink, no writev batches.
     let mut c = WritableCore::<(), ErrorCode>::new(Options {
         has_writev: false,
         ..opts.clone()
     });
-    assert!(batch_cycle(&mut c, &[5], 1, false, false));
-    assert!(!c.batch_run(1, 0, 2, 8, 1, 1, 0, 8, false, false));
-    assert!(c.batch_run(1, 0, 1, 8, 1, 0, 0, 8, false, false));
+    assert!(batch_cycle(&mut c, Made::Cork(1), &[5], false, false));
+    assert!(!c.batch_run(&report([1, 0, 0, 2, 8, 1, 1, 0, 8])));
+    assert!(c.batch_run(&report([1, 0, 0, 1, 8, 1, 0, 0, 8])));
     // No 'drain' listeners to be in after quiet cycles from a stream idle without one.
     let mut c = WritableCore::<(), ErrorCode>::new(opts);
-    assert!(!batch_cycle(&mut c, &[1], 1, true, false));
+    assert!(!batch_cycle(&mut c, Made::Cork(1), &[1], true, false));
     assert!(c.batch_idle());
-    assert!(!c.batch_run(1, 1, 1, 1, 0, 0, 0, 1, true, false));
-    assert!(c.batch_run(1, 1, 1, 1, 0, 0, 0, 1, false, false));
+    let quiet = report([1, 1, 0, 1, 1, 0, 0, 0, 1]);
+    assert!(!c.batch_run(&BatchRun {
+        tail: true,
+        ..quiet
+    }));
+    assert!(c.batch_run(&quiet));
 }
 
 #[test]

@@ -280,9 +280,10 @@ function flushBatchRun(s) {
   s.brunTail = false;
   const core = s.core;
   if (s.brCycles !== 0 || (s.brunHadTail && !tail)) {
-    core.batchRun(s.brCycles, s.brQuiet, s.brWrites, s.brTotal + s.brWraps * RUN_TOTAL_MAX, s.brRefused, s.brWritevs, s.brTicks, s.brMax, tail, s.brCycles !== 0 && s.brHandedOn);
+    core.batchRun(s.brCycles, s.brQuiet, s.brLeads, s.brWrites, s.brTotal + s.brWraps * RUN_TOTAL_MAX, s.brRefused, s.brWritevs, s.brTicks, s.brMax, tail, s.brCycles !== 0 && s.brHandedOn);
     s.brCycles = 0;
     s.brQuiet = 0;
+    s.brLeads = 0;
     s.brWrites = 0;
     s.brTotal = 0;
     s.brWraps = 0;
@@ -497,6 +498,7 @@ class FaceState {
     this.brunHadTail = false;
     this.brCycles = 0;
     this.brQuiet = 0;
+    this.brLeads = 0;
     this.brWrites = 0;
     this.brTotal = 0;
     this.brWraps = 0;

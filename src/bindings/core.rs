@@ -10,7 +10,8 @@ use wasm_bindgen::prelude::*;
 
 use super::errors::JsStreamError;
 use crate::core::{
-    Callback, CallbackSlot, DrainRunEnd, Event, Options, Output, WritableCore, WriteStatus,
+    BatchRun, Callback, CallbackSlot, DrainRunEnd, Event, Options, Output, WritableCore,
+    WriteStatus,
 };
 
 // Construction flags.
@@ -343,6 +344,7 @@ impl WasmCore {
         &mut self,
         cycles: f64,
         quiet: f64,
+        leads: f64,
         writes: f64,
         total: f64,
         refused: f64,
@@ -352,18 +354,19 @@ impl WasmCore {
         tail: bool,
         handed_on: bool,
     ) -> bool {
-        let ok = self.core.batch_run(
-            cycles as u64,
-            quiet as u64,
-            writes as u64,
-            total as u64,
-            refused as u64,
-            writevs as u64,
-            ticks as u64,
-            max as u64,
+        let ok = self.core.batch_run(&BatchRun {
+            cycles: cycles as u64,
+            quiet: quiet as u64,
+            leads: leads as u64,
+            writes: writes as u64,
+            total: total as u64,
+            refused: refused as u64,
+            writevs: writevs as u64,
+            ticks: ticks as u64,
+            max: max as u64,
             tail,
             handed_on,
-        );
+        });
         self.outer = self.core.queued();
         ok
     }

@@ -77,6 +77,6 @@ pub mod writable;
 
 pub use error::{validate_high_water_mark, ErrorClass, ErrorCode, StreamError};
 pub use writable::{
-    Callback, CallbackSlot, DrainRunEnd, Event, Options, Output, Stats, WritableCore, WriteStatus,
-    DEFAULT_HIGH_WATER_MARK, DEFAULT_OBJECT_HIGH_WATER_MARK,
+    BatchRun, Callback, CallbackSlot, DrainRunEnd, Event, Options, Output, Stats, WritableCore,
+    WriteStatus, DEFAULT_HIGH_WATER_MARK, DEFAULT_OBJECT_HIGH_WATER_MARK,
 };

@@ -117,6 +117,52 @@ pub enum WriteStatus<C> {
     Rejected,
 }
 
+/// What a driver reports with [`WritableCore::batch_run`]: the batch cycles it ran itself
+/// from a [`batch_idle`](WritableCore::batch_idle) state. Each cycle, from the stream idle:
+///
+/// - a batch of callback-less writes, made either between `cork()` (nested or not) and the
+///   last `uncork()`, which hands the batch to the sink, or (a *lead* cycle) behind a lead
+///   write below the highWaterMark, dispatched at once, whose call returns without completing
+///   it and whose completion after the call hands the batch to the sink;
+/// - the batch goes in one call, `writev`, for two writes or more to a writev sink, and one
+///   write at a time otherwise, none of them empty, each handed out when the one before
+///   completed;
+/// - the successful completion of each write, all inside their sink calls or all after them
+///   (a lead cycle's: all after);
+/// - a cycle whose writes reach the highWaterMark (from the first that does, each returns
+///   false) ends in `'drain'`: at once when the sink completed the last write after its call,
+///   or on the afterWrite tick when inside; then its listeners run, then the silent rest of
+///   its `afterWrite`. The others (`quiet`: in byte mode, or completed after the call) leave
+///   the stream idle at their last completion.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BatchRun {
+    /// The cycles.
+    pub cycles: u64,
+    /// Of them, the ones that did not reach the highWaterMark (no `'drain'`).
+    pub quiet: u64,
+    /// Of them, the lead cycles.
+    pub leads: u64,
+    /// The writes, lead writes included.
+    pub writes: u64,
+    /// Their units together, as given (as `units_accepted` counts them).
+    pub total: u64,
+    /// The writes that returned false.
+    pub refused: u64,
+    /// The batches of two or more that went to `writev`.
+    pub writevs: u64,
+    /// The cycles that drain whose batch completed inside its sink call.
+    pub ticks: u64,
+    /// The most units a cycle had (its batch and its lead write), 1 a chunk in object mode.
+    pub max: u64,
+    /// The listeners of the last `'drain'` are still running (the rest of its `afterWrite`
+    /// waits in the queue); without, it has run.
+    pub tail: bool,
+    /// The last cycle's batch, or the last write of it, was handed out by a completion after
+    /// its sink call (a lead cycle's lead write, or the write before it in a one-at-a-time
+    /// batch).
+    pub handed_on: bool,
+}
+
 /// Where the last write of a [`WritableCore::drain_run`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DrainRunEnd {
@@ -1120,54 +1166,40 @@ impl<C, E: StreamError> WritableCore<C, E> {
             )
     }
 
-    /// The batch cycles a driver ran itself from a [`batch_idle`](Self::batch_idle) state. Each
-    /// cycle, from the stream idle: `cork()` (nested or not), callback-less writes, the last
-    /// `uncork()`, which hands the batch to the sink (in one call, `writev`, for two writes or
-    /// more to a writev sink; one write at a time otherwise, none of them empty, each handed
-    /// out when the one before completed), and the successful completion of each write, all
-    /// inside their sink calls or all after them. A batch whose writes
-    /// reach the highWaterMark (from the first that does, each returns false) ends in
-    /// `'drain'`: at once when the sink completed the last after its call, or on the afterWrite
-    /// tick when inside; then its listeners run, then the silent rest of its `afterWrite`. The
-    /// others,
-    /// `quiet` of the cycles (in byte mode, or completed after the call), leave the stream idle
-    /// at their completion.
-    ///
-    /// `cycles` cycles, of `writes` writes of `total` units together (as given, as
-    /// `units_accepted` counts them), `refused` of which returned false, `writevs` of them
-    /// batches of two or more, `ticks` of the cycles that drain completed inside the sink call,
-    /// the largest batch `max` units (1 a chunk in object mode). With `tail`, the listeners of
-    /// the last `'drain'` are still running (the rest of its `afterWrite` waits in the queue);
-    /// without, it has run. `handed_on`: the last cycle's writes went one at a time, each handed
-    /// out by the completion of the one before after its call. Exactly the calls one by one. Returns false, changing nothing, for
-    /// a report no such cycles can give (`batch_idle()` does not hold, or the numbers
-    /// contradict each other).
-    #[allow(clippy::too_many_arguments)]
-    pub fn batch_run(
-        &mut self,
-        cycles: u64,
-        quiet: u64,
-        writes: u64,
-        total: u64,
-        refused: u64,
-        writevs: u64,
-        ticks: u64,
-        max: u64,
-        tail: bool,
-        handed_on: bool,
-    ) -> bool {
+    /// The batch cycles a driver ran itself from a [`batch_idle`](Self::batch_idle) state (see
+    /// [`BatchRun`] for what a cycle is and what the report says). Exactly the calls one by one.
+    /// Returns false, changing nothing, for a report no such cycles can give (`batch_idle()`
+    /// does not hold, or the numbers contradict each other).
+    pub fn batch_run(&mut self, run: &BatchRun) -> bool {
+        let BatchRun {
+            cycles,
+            quiet,
+            leads,
+            writes,
+            total,
+            refused,
+            writevs,
+            ticks,
+            max,
+            tail,
+            handed_on,
+        } = *run;
         let units = if self.opts.object_mode { writes } else { total };
         let drains = cycles.saturating_sub(quiet);
         let had_tail = !self.steps.is_empty();
         let consistent = quiet <= cycles
             && writevs <= cycles
-            && ticks <= drains
-            // With a writev sink, a lone write per other cycle and two or more per writev;
-            // without, one write or more per cycle, each its own sink call.
+            && leads <= cycles
+            // A lead cycle's batch completes after its call: no tick.
+            && ticks <= drains.min(cycles - leads)
+            // With a writev sink, a lone write per other batch and two or more per writev, and
+            // a lead write before each lead cycle's batch; without, one write or more per
+            // batch, each its own sink call.
             && (if self.opts.has_writev {
-                writes >= cycles.saturating_add(writevs) && (writevs > 0 || writes == cycles)
+                let lone = cycles.saturating_add(leads);
+                writes >= lone.saturating_add(writevs) && (writevs > 0 || writes == lone)
             } else {
-                writevs == 0 && writes >= cycles
+                writevs == 0 && writes >= cycles.saturating_add(leads)
             })
             // At least the write that reached the highWaterMark in each cycle that drains.
             && refused >= drains
@@ -1177,7 +1209,7 @@ impl<C, E: StreamError> WritableCore<C, E> {
             && (cycles > 0 || total == 0)
             // The listeners of a 'drain' that came.
             && (!tail || had_tail || drains > 0)
-            && (!handed_on || (cycles > 0 && writes > cycles && !self.opts.has_writev));
+            && (!handed_on || (cycles > 0 && writes > cycles && (leads > 0 || !self.opts.has_writev)));
         if !self.batch_idle() || !consistent {
             return false;
         }
@@ -1185,7 +1217,11 @@ impl<C, E: StreamError> WritableCore<C, E> {
         stats.chunks_accepted += writes;
         stats.units_accepted = stats.units_accepted.saturating_add(total);
         stats.writes_refused_backpressure += refused;
-        stats.sink_calls += if self.opts.has_writev { cycles } else { writes };
+        stats.sink_calls += if self.opts.has_writev {
+            cycles + leads
+        } else {
+            writes
+        };
         stats.writev_calls += writevs;
         stats.peak_length = stats.peak_length.max(max);
         stats.chunks_written += writes;
@@ -1194,7 +1230,8 @@ impl<C, E: StreamError> WritableCore<C, E> {
         // Each completion inside its call took the afterWrite tick's task.
         self.tasks_taken += ticks;
         if handed_on {
-            // The last hand-out's afterWrite checks for finish after it.
+            // The last hand-out (a lead write's completion, or one of a one-at-a-time batch's)
+            // has its afterWrite check for finish after it.
             self.flags &= !LONE_FLUSH;
         } else if cycles > 0 {
             // The last cycle's `uncork()` flushed the buffer with no finish check after it.
