@@ -1686,11 +1686,12 @@ fn a_batch_run_leaves_the_core_as_its_cycles_one_by_one_would() {
                                 let sync = sync_mask & (1 << i) != 0;
                                 let lead = lead_mask & (1 << i) != 0;
                                 // A lead of 1 unit, or (in byte mode) of all but one below the
-                                // highWaterMark.
-                                let lead_len = if object_mode || i % 3 != 2 {
-                                    1
-                                } else {
-                                    hwm - 1
+                                // highWaterMark, or empty.
+                                let lead_len = match i % 4 {
+                                    _ if object_mode => 1,
+                                    2 => hwm - 1,
+                                    3 => 0,
+                                    _ => 1,
                                 };
                                 let lead_units = if lead { lead_len } else { 0 };
                                 let units = lead_units

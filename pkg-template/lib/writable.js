@@ -122,6 +122,10 @@ const BR_CALL = 3;
 const BR_FLIGHT = 4;
 /** The batch completed inside its sink call; its afterWrite tick (s.brunTick) is scheduled. */
 const BR_TICK = 5;
+/** A lead cycle's lead write (see leadWrite) is in its sink call. */
+const BR_LEAD_CALL = 6;
+/** The lead write's call returned without completing it; the batch is on the budget behind it. */
+const BR_LEAD_FLIGHT = 7;
 
 /** s.lease when the face holds no budget for buffered writes (see `cork()`). */
 const NO_LEASE = -1;
@@ -294,10 +298,24 @@ function flushBatchRun(s) {
   }
   if (phase === BR_CORKED) {
     for (let d = s.brunDepth; d > 0; d--) core.cork();
+  } else if (phase === BR_LEAD_CALL) {
+    // The lead write in its call (its answer for the write's end, see leadWrite).
+    s.runR = core.write(s.brunLead, 0, 0);
+  } else if (phase === BR_LEAD_FLIGHT) {
+    // Its return; the batch behind it stays on the budget, for the next call into the core.
+    core.write(s.brunLead, 0, 0);
+    core.writeReturned();
   } else if (phase >= BR_CALL) {
     // The batch's lengths are still where the face wrote them (leaseLens).
-    core.cork();
-    core.uncork(s.brunN, s.brunMode);
+    if (s.brunLed) {
+      // The lead's completion handed the batch out (the first write of it, one at a time).
+      core.write(s.brunLead, 0, 0);
+      core.writeReturned();
+      core.writeDone(C.WD_POLL, s.brunN);
+    } else {
+      core.cork();
+      core.uncork(s.brunN, s.brunMode);
+    }
     // Handed out one at a time: the writes before the one in its call each completed inside
     // theirs, which handed the next out.
     if (s.brunAsync && s.brunHandOut) {
@@ -493,12 +511,16 @@ class FaceState {
     // the last complete cycle was such a batch with brunAsync.
     this.brunHandOut = false;
     this.brunAt = 0;
+    // A lead cycle (brunLed): the batch made behind a lead write of brunLead units (see
+    // leadWrite). brLeads: the complete cycles that were.
+    this.brunLed = false;
+    this.brunLead = 0;
+    this.brLeads = 0;
     this.brunAsync = false;
     this.brHandedOn = false;
     this.brunHadTail = false;
     this.brCycles = 0;
     this.brQuiet = 0;
-    this.brLeads = 0;
     this.brWrites = 0;
     this.brTotal = 0;
     this.brWraps = 0;
@@ -636,6 +658,11 @@ export class Writable extends EventEmitter {
           countBatch(s, false);
           completionHook(s, undefined);
         }
+        return;
+      }
+      if (s.brun === BR_LEAD_FLIGHT && !err && !s.polling && s.reserveLater === 0 && leadDone(s)) {
+        // The completion of a lead cycle's lead write: the batch behind it goes out.
+        completionHook(s, undefined);
         return;
       }
       if (s.drun === DRUN_FLIGHT && !err && !s.polling && s.leaseCount === 0 && s.reserveLater === 0) {
@@ -869,7 +896,9 @@ function writeChunk(s, chunk, encoding, cb, reserved) {
   if (cb === null && reserved === 0) {
     if (len <= s.lease) return leaseWrite(s, chunk, encoding, len);
     if (s.steady && s.runLen < 0) return runWrite(s, chunk, encoding, len, null);
-    if (s.drun === DRUN_IDLE && len >= s.drunMin) return drainRunWrite(s, chunk, encoding, len);
+    // Idle in drain cycles or in batch cycles (DRUN_IDLE and BR_IDLE are both 1, and the
+    // phases never run together): one test here, so V8 still inlines this function.
+    if ((s.drun | s.brun) === 1) return idleWrite(s, chunk, encoding, len);
     if (s.leaseCross && len <= LENS_MAX) return crossWrite(s, chunk, encoding, len);
   }
   const r = coreWrite(s, len, cb, reserved);
@@ -1230,6 +1259,7 @@ function corkBatch(s) {
     return;
   }
   s.brun = BR_CORKED;
+  s.brunLed = false;
   s.brunDepth = 1;
   s.leaseWriting = false;
   const budget = s.brunBudget;
@@ -1255,12 +1285,13 @@ function uncorkBatch(s) {
 
 /**
  * A batch cycle's sink call (the core's O_DRAIN_IDLE or O_IDLE said the stream was idle): the
- * last uncork() of a cork batch hands the batch to the sink, `writev` for two writes or more,
- * as the core's flush would, in the poll loop's `mode` (uncork()'s: 1 a loop of its own, 2 a
- * nest). A call that returns without completing the batch waits for its completion (see
- * onWrite); a batch that reached the highWaterMark and completed inside the call waits for its
- * afterWrite tick (s.brunTick), and 'drain' then (batchDrain); a quiet one completed inside
- * the call is done (but in object mode, where it takes a tick). Otherwise the core hears of
+ * last uncork() of a cork batch, or a lead write's completion (see leadDone), hands the batch
+ * to the sink, `writev` for two writes or more, as the core's flush would, in the poll loop's
+ * `mode` (uncork()'s: 1 a loop of its own, 2 a nest; 0 from a completion). A call that returns
+ * without completing the batch waits for its completion (see onWrite); a cork batch that
+ * reached the highWaterMark and completed inside the call waits for its afterWrite tick
+ * (s.brunTick), and 'drain' then (batchDrain); a quiet one completed inside the call is done
+ * (but in object mode, where it takes a tick). Otherwise the core hears of
  * the cycles and this batch in its call, and the poll loop goes on from there as after any
  * polled write.
  */
@@ -1269,7 +1300,7 @@ function batchDispatch(s, mode) {
   let lens = s.leaseLens;
   if (lens.length < n) lens = leaseLensView(s, n);
   const limit = s.drunMin;
-  let units = 0;
+  let units = s.brunLed ? s.brunLead : 0;
   let refused = 0;
   let empty = false;
   for (let i = 0; i < n; i++) {
@@ -1327,7 +1358,8 @@ function batchDispatch(s, mode) {
         done = true;
         return true;
       }
-      const all = !handOut || s.brunAt === n - 1;
+      // A lead cycle's batch completes after its call (the core's batch_run takes no other).
+      const all = !s.brunLed && (!handOut || s.brunAt === n - 1);
       if (pending === SYNC_OK && all && refused !== 0) {
         s.pending = 0;
         s.brun = BR_TICK;
@@ -1407,6 +1439,10 @@ function countBatch(s, tick) {
   s.brCycles++;
   if (s.brunRefused === 0) s.brQuiet++;
   s.brWrites += s.brunN;
+  if (s.brunLed) {
+    s.brLeads++;
+    s.brWrites++;
+  }
   let total = s.brTotal + s.brunUnits;
   while (total >= RUN_TOTAL_MAX) {
     total -= RUN_TOTAL_MAX;
@@ -1415,10 +1451,80 @@ function countBatch(s, tick) {
   s.brTotal = total;
   s.brRefused += s.brunRefused;
   if (s.brunN > 1 && !s.brunHandOut) s.brWritevs++;
-  s.brHandedOn = s.brunHandOut && s.brunAsync;
+  s.brHandedOn = s.brunLed || (s.brunHandOut && s.brunAsync);
   if (tick) s.brTicks++;
   if (s.brunUnits > s.brMax) s.brMax = s.brunUnits;
   s.brun = BR_IDLE;
+}
+
+/**
+ * A callback-less write to a stream idle in drain cycles or batch cycles: it starts the next
+ * cycle (drainRunWrite, leadWrite), or the core hears of the cycles and takes it.
+ */
+function idleWrite(s, chunk, encoding, len) {
+  if (s.drun === DRUN_IDLE) {
+    if (len >= s.drunMin) return drainRunWrite(s, chunk, encoding, len);
+  } else if (len < s.drunMin) {
+    return leadWrite(s, chunk, encoding, len);
+  }
+  const r = coreWrite(s, len, null, 0);
+  if ((r & 3) !== W_DISPATCH) return writeNotDispatched(s, chunk, encoding, null, r);
+  return dispatchWrite(s, chunk, encoding, null, r, null);
+}
+
+/**
+ * A lead cycle's lead write: callback-less, below the highWaterMark, to a stream idle in batch
+ * cycles (the core's O_DRAIN_IDLE or O_IDLE). The face calls the sink itself; a call that
+ * returns without completing the write, with nothing else using the core, makes write()
+ * answer true, with the budget behind it the core would give (the batch: see leadDone).
+ * Otherwise the core hears of the cycles and this write in its call, and the write ends as any
+ * dispatched one.
+ */
+function leadWrite(s, chunk, encoding, len) {
+  s.brun = BR_LEAD_CALL;
+  s.brunLed = true;
+  s.brunLead = len;
+  const outer = s.inDispatch;
+  s.inDispatch = true;
+  const uses = s.uses;
+  let result;
+  try {
+    result = callSink(s, chunk, encoding, null);
+  } catch (err) {
+    // The core must have this write in flight, as after any dispatch whose sink call threw.
+    if (s.brun !== 0) flushBatchRun(s);
+    throw err;
+  } finally {
+    s.inDispatch = outer;
+  }
+  if (result !== undefined) adoptWritePromise(s, s.stream._write, result);
+  if (s.brun === BR_LEAD_CALL) {
+    if (s.pending === 0) {
+      s.brun = BR_LEAD_FLIGHT;
+      // writeReturned()'s budget: the room below the highWaterMark, less one unit.
+      s.lease = s.brunBudget - (s.objectMode ? 1 : len);
+      s.leaseReturn = true;
+      s.leaseCross = true;
+      s.leaseWriting = false;
+      return true;
+    }
+    // Completed (or failed) inside its call, with nothing else using the core: the core's
+    // answer to the write, made now, is as good as at the call.
+    flushBatchRun(s);
+    return sinkCallReturned(s, s.runR, uses);
+  }
+  return sinkCallReturned(s, W_DISPATCH, uses);
+}
+
+/**
+ * The completion, after its call, of a lead cycle's lead write (see leadWrite): as Node's
+ * onwrite does, it hands the batch behind it to the sink (batchDispatch, from the completion),
+ * and its afterWrite owes nothing (the batch is in flight). False when the face leaves it to
+ * the core: no batch, or one the core's batch_run takes no lead cycle of.
+ */
+function leadDone(s) {
+  if (s.leaseCount === 0) return false;
+  return batchDispatch(s, 0);
 }
 
 /**

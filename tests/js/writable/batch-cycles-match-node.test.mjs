@@ -1,21 +1,12 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WritableCore } from '../../../pkg/wasm/wasm_writable.js';
-import { sameAsNode, props, turns, OurWritable } from '../helpers/trace.mjs';
+import { takeRefusedReports } from '../helpers/core-reports.mjs';
+import { batchCycles, completions } from '../helpers/batch-cycles.mjs';
+import { sameAsNode, props, OurWritable } from '../helpers/trace.mjs';
 
-// The core refuses (answers false, changing nothing) a report of cycles it cannot have had: the
-// face's report must never be one. Every report the tests make is checked.
-const refusedReports = [];
-for (const name of ['batchRun', 'drainRun']) {
-  const report = WritableCore.prototype[name];
-  WritableCore.prototype[name] = function checked(...args) {
-    const ok = report.apply(this, args);
-    if (!ok) refusedReports.push(`${name}(${args.join(', ')})`);
-    return ok;
-  };
-}
+// Every report of cycles the face makes must be one the core takes (see core-reports.mjs).
 afterEach(() => {
-  assert.deepEqual(refusedReports.splice(0), [], 'reports the core refused');
+  assert.deepEqual(takeRefusedReports(), [], 'reports the core refused');
 });
 
 // A producer that corks, writes until write() returns false, uncorks and waits for 'drain' makes
@@ -26,111 +17,6 @@ afterEach(() => {
 // core of them later, before anything else uses it. Whatever the listeners, the sink or the
 // producer do in the middle of them, everything observable is what Node does. The scenarios read
 // the stream's state only where they say so, so the cycles run on as long as they can.
-
-/** Until the stream has closed, or 50 turns of the event loop (see turns) for one that does not. */
-const settle = (w) => Promise.race([new Promise((resolve) => (w.closed ? resolve() : w.once('close', resolve))), turns()]);
-
-const completions = {
-  sync: (done) => done(),
-  microtask: (done) => queueMicrotask(() => done()),
-  setImmediate: (done) => setImmediate(() => done()),
-};
-
-/**
- * `batches` cork batches from a producer that waits for 'drain' whenever write() returns false:
- * batch `b` is `cork()` `depth` times, writes of `size(b, j)` bytes (or objects) until one returns
- * false or `max` were made, then as many `uncork()`s. The sink (with `writev` unless `writev` is
- * false) completes each call by `complete`, but call number `at` runs `odd(w, done, log)`
- * instead; 'drain' number `atDrain` runs `inDrain(w, log, cb)` first (returning true stops the
- * producer) and `afterPump(w, log)` after the producer's batch in it; `inBatch(w, log, b)` runs
- * in every batch before its uncork()s. With `resume`, the producer goes on from the 'drain'
- * listener through it (outside the listener) instead.
- */
-function batchCycles({
-  batches = 8,
-  hwm = 16,
-  objectMode = false,
-  writev = true,
-  size = () => 5,
-  max = 64,
-  depth = 1,
-  complete = 'microtask',
-  at = -1,
-  odd,
-  atDrain = -1,
-  inDrain = () => false,
-  afterPump = () => {},
-  inBatch = () => {},
-  resume = null,
-} = {}) {
-  return async ({ Writable, log, cb, listen }) => {
-    let calls = 0;
-    const call = (what, n, done) => {
-      const k = calls++;
-      log(what, k, n);
-      if (k === at) return odd(w, done, log);
-      // What a completion's hand-out of the next write throws comes out of the completion.
-      completions[complete](() => {
-        try {
-          done();
-        } catch (err) {
-          log('completion threw', err.message);
-        }
-      });
-    };
-    const options = {
-      highWaterMark: hwm,
-      objectMode,
-      write(chunk, enc, done) {
-        call('write', 1, done);
-      },
-    };
-    if (writev) options.writev = (entries, done) => call('writev', entries.length, done);
-    const w = listen(new Writable(options));
-    let b = 0;
-    let drains = 0;
-    const pump = () => {
-      while (b < batches) {
-        for (let d = 0; d < depth; d++) w.cork();
-        let ok = true;
-        let j = 0;
-        while (ok && j < max) {
-          const len = size(b, j);
-          try {
-            ok = w.write(objectMode ? { b, j } : Buffer.alloc(len, j));
-          } catch (err) {
-            log('write threw', b, j, err.message);
-            return;
-          }
-          j++;
-        }
-        log('batch', b, j, ok);
-        inBatch(w, log, b);
-        b++;
-        try {
-          for (let d = 0; d < depth; d++) w.uncork();
-        } catch (err) {
-          log('uncork threw', err.message);
-        }
-        if (!ok) {
-          w.once('drain', () => {
-            const n = drains++;
-            log('drain', n);
-            if (n === atDrain && inDrain(w, log, cb) === true) return;
-            if (resume) resume(pump);
-            else pump();
-            if (n === atDrain) afterPump(w, log);
-          });
-          return;
-        }
-      }
-      w.end(cb('end'));
-    };
-    pump();
-    await settle(w);
-    log('at the end', props(w), w._writableState.pendingcb);
-  };
-}
 
 test('cork batches past the highWaterMark, each after the last drain, go to writev and drain as in Node', async () => {
   await sameAsNode(batchCycles());

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { takeRefusedReports } from '../helpers/core-reports.mjs';
 import { trace, props, NodeWritable, OurWritable } from '../helpers/trace.mjs';
 
 // Seeded random scenarios in which listeners and callbacks act on the stream while it runs
@@ -231,6 +232,7 @@ test("scenarios that once differed from Node's behave as Node's", async () => {
   for (const seed of ONCE_FAILED) {
     const p = plan(seed);
     assert.deepEqual(await trace(OurWritable, scenario(p)), await trace(NodeWritable, scenario(p)), `seed ${seed}`);
+    assert.deepEqual(takeRefusedReports(), [], `seed ${seed}: reports the core refused`);
   }
 });
 
@@ -243,6 +245,8 @@ test(`seeded scenarios with re-entrant listeners and callbacks behave as Node's 
     const actual = await trace(OurWritable, scenario(p));
     try {
       assert.deepEqual(actual, expected);
+      // Every report of runs or cycles the face made must be one the core takes.
+      assert.deepEqual(takeRefusedReports(), [], 'reports the core refused');
     } catch (err) {
       failures.push({ seed, plan: p, diff: err.message.split('\n').slice(0, 40).join('\n') });
     }

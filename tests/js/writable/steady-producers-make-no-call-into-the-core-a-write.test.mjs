@@ -29,9 +29,14 @@ for (const name of Object.getOwnPropertyNames(WritableCore.prototype)) {
   }
 }
 
-/** Calls into the core while `n` writes of `chunk` go through a producer that waits for 'drain'. */
-async function callsFor(n, chunk, complete) {
-  const w = new Writable({ write(c, e, done) { complete(done); } });
+/**
+ * Calls into the core while `n` writes of `chunk` go through a producer that waits for 'drain'
+ * (to a sink with writev when `writev`).
+ */
+async function callsFor(n, chunk, complete, { writev = false, objectMode = false } = {}) {
+  const options = { objectMode, write(c, e, done) { complete(done); } };
+  if (writev) options.writev = (entries, done) => complete(done);
+  const w = new Writable(options);
   const before = calls;
   await new Promise((resolve, reject) => {
     let i = 0;
@@ -65,6 +70,21 @@ test('writes of 64 KiB to a sink that completes on setImmediate, each awaiting d
 
 test('writes of 16 bytes to a sink that completes inside its call make no call into the core a write', async () => {
   const made = await callsFor(N, Buffer.alloc(16), (done) => done());
+  assert.ok(made < FEW, `${made} calls for ${N} writes`);
+});
+
+test('writes of 1 KiB behind a lead write, to a writev sink on a microtask, each batch awaiting drain, make no call into the core a write', async () => {
+  const made = await callsFor(N, Buffer.alloc(1024), (done) => queueMicrotask(done), { writev: true });
+  assert.ok(made < FEW, `${made} calls for ${N} writes`);
+});
+
+test('writes of 1 KiB behind a lead write, to a sink without writev on a microtask, each batch awaiting drain, make no call into the core a write', async () => {
+  const made = await callsFor(N, Buffer.alloc(1024), (done) => queueMicrotask(done));
+  assert.ok(made < FEW, `${made} calls for ${N} writes`);
+});
+
+test('objects behind a lead write, to a writev sink on setImmediate, each batch awaiting drain, make no call into the core a write', async () => {
+  const made = await callsFor(N, { id: 1 }, (done) => setImmediate(done), { writev: true, objectMode: true });
   assert.ok(made < FEW, `${made} calls for ${N} writes`);
 });
 
