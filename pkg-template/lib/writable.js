@@ -1501,8 +1501,9 @@ function leadWrite(s, chunk, encoding, len) {
   if (s.brun === BR_LEAD_CALL) {
     if (s.pending === 0) {
       s.brun = BR_LEAD_FLIGHT;
-      // writeReturned()'s budget: the room below the highWaterMark, less one unit.
-      s.lease = s.brunBudget - (s.objectMode ? 1 : len);
+      // writeReturned()'s budget: the room below the highWaterMark, less one unit (len is 1
+      // in object mode).
+      s.lease = s.brunBudget - len;
       s.leaseReturn = true;
       s.leaseCross = true;
       s.leaseWriting = false;
