@@ -85,6 +85,10 @@ function plan(seed) {
     // batches from 'drain' listeners run as the face's batch cycles, and end() waits for the
     // end of the scenario. (Drawn last: the plans above are unchanged.)
     batches: rnd() < 0.4,
+    // Now and then a write() is a producer's run (writes until one returns false, at most six),
+    // so that such runs from 'drain' listeners behind a write in flight run as the face's lead
+    // cycles. (Drawn last: the plans above are unchanged.)
+    leads: rnd() < 0.4,
   };
 }
 
@@ -154,7 +158,14 @@ function scenario(p) {
           if (p.batches && (a === 'end' || a === 'endChunk')) continue;
           const size = p.sizes[sizeAt++ % p.sizes.length];
           const chunk = p.objectMode ? { n: sizeAt } : Buffer.alloc(size);
-          if (a === 'write') {
+          if (a === 'write' && p.leads) {
+            const rets = [w.write(chunk)];
+            while (rets[rets.length - 1] && rets.length < 6) {
+              const size = p.sizes[sizeAt++ % p.sizes.length];
+              rets.push(w.write(p.objectMode ? { n: sizeAt } : Buffer.alloc(size)));
+            }
+            log(where, 'writes', rets, st(() => [w.writableLength, w.writableNeedDrain]));
+          } else if (a === 'write') {
             log(where, 'write', w.write(chunk), st(() => [w.writableLength, w.writableNeedDrain]));
           } else if (a === 'writeCb') {
             const k = cbCount++;
