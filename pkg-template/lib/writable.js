@@ -1179,20 +1179,8 @@ function drainRunWrite(s, chunk, encoding, len) {
   s.drunTotal = total;
   if (len > s.drunMax) s.drunMax = len;
   s.drunLast = len;
-  const outer = s.inDispatch;
-  s.inDispatch = true;
   const uses = s.uses;
-  let result;
-  try {
-    result = callSink(s, chunk, encoding, null);
-  } catch (err) {
-    // The core must have this write in flight, as after any dispatch whose sink call threw.
-    if (s.drun !== 0) flushDrainRun(s);
-    throw err;
-  } finally {
-    s.inDispatch = outer;
-  }
-  if (result !== undefined) adoptWritePromise(s, s.stream._write, result);
+  ownSinkCall(s, chunk, encoding);
   if (s.drun === DRUN_CALL && s.pending === 0) {
     s.drun = DRUN_FLIGHT;
     s.lease = LENS_MAX;
@@ -1202,6 +1190,28 @@ function drainRunWrite(s, chunk, encoding, len) {
   }
   if (s.drun !== 0) flushDrainRun(s);
   return sinkCallReturned(s, W_DISPATCH, uses);
+}
+
+/**
+ * The sink call of a write the face hands to the sink on its own, the core not told yet (a
+ * drain cycle's, or a lead cycle's lead write). A call that throws leaves the write in flight
+ * in the core, as after any dispatch whose sink call threw: the core hears of the cycles and of
+ * this write first.
+ */
+function ownSinkCall(s, chunk, encoding) {
+  const outer = s.inDispatch;
+  s.inDispatch = true;
+  let result;
+  try {
+    result = callSink(s, chunk, encoding, null);
+  } catch (err) {
+    if (s.drun !== 0) flushDrainRun(s);
+    if (s.brun !== 0) flushBatchRun(s);
+    throw err;
+  } finally {
+    s.inDispatch = outer;
+  }
+  if (result !== undefined) adoptWritePromise(s, s.stream._write, result);
 }
 
 /**
@@ -1484,20 +1494,8 @@ function leadWrite(s, chunk, encoding, len) {
   s.brun = BR_LEAD_CALL;
   s.brunLed = true;
   s.brunLead = len;
-  const outer = s.inDispatch;
-  s.inDispatch = true;
   const uses = s.uses;
-  let result;
-  try {
-    result = callSink(s, chunk, encoding, null);
-  } catch (err) {
-    // The core must have this write in flight, as after any dispatch whose sink call threw.
-    if (s.brun !== 0) flushBatchRun(s);
-    throw err;
-  } finally {
-    s.inDispatch = outer;
-  }
-  if (result !== undefined) adoptWritePromise(s, s.stream._write, result);
+  ownSinkCall(s, chunk, encoding);
   if (s.brun === BR_LEAD_CALL) {
     if (s.pending === 0) {
       s.brun = BR_LEAD_FLIGHT;
