@@ -9,7 +9,7 @@
 //   writer.desiredSize === highWaterMark − writable.writableLength
 // and `writer.ready` is pending exactly while that is ≤ 0.
 
-import { Writable, faceState, reserveUnits, unreserveUnits, writeReserved, writeReservedQuiet } from './writable.js';
+import { Writable, kCompletionHook, kReserve, kUnreserve, kWriteReserved, kWriteReservedQuiet } from './writable.js';
 import { errors } from './errors.js';
 
 /** UTF-8 length of a string without encoding it. */
@@ -88,7 +88,6 @@ export function toWeb(writable, { exclusive = false, onAbort = null, sink = null
     throw errors.invalidArgType('streamWritable', 'an instance of Writable (from wasm-writable)', writable);
   }
   const objectMode = writable.writableObjectMode;
-  const s = faceState(writable);
   const sizeOf = objectMode ? () => 1 : byteSize;
   // Units reported to the core by size() less units that have reached write(): at close or
   // abort, what is left belongs to writes the stream refused after calling size() (e.g. a write
@@ -103,7 +102,7 @@ export function toWeb(writable, { exclusive = false, onAbort = null, sink = null
   let closeRequested = false;
 
   const giveBack = () => {
-    if (unarrived > 0) unreserveUnits(s, unarrived);
+    if (unarrived > 0) writable[kUnreserve](unarrived);
     unarrived = 0;
   };
 
@@ -115,7 +114,7 @@ export function toWeb(writable, { exclusive = false, onAbort = null, sink = null
       if (closeRequested) return n;
       if (n >= 0) {
         unarrived += n;
-        reserveUnits(s, n);
+        writable[kReserve](n);
       } else if (!objectMode) {
         // The stream will reject this write with a RangeError and error itself without telling
         // its sink; destroy ours too, so the sink's resources are released.
@@ -165,17 +164,17 @@ export function toWeb(writable, { exclusive = false, onAbort = null, sink = null
           // Nobody else writes to this Writable or sees its callbacks: a chunk the sink
           // completes inside its call settles at once (no callback, no tick, no promise), any
           // other when the sink completes it.
-          const done = writeReservedQuiet(s, value, sink);
+          const done = writable[kWriteReservedQuiet](value, sink);
           if (done === true) return undefined;
           if (done !== false || writable.errored) {
             return Promise.reject(writable.errored ?? errors.abort());
           }
           return new Promise((resolve, reject) => {
-            s.completionHook = (err) => (err ? reject(err) : resolve());
+            writable[kCompletionHook] = (err) => (err ? reject(err) : resolve());
           });
         }
         return new Promise((resolve, reject) => {
-          writeReserved(s, value, (err) => (err ? reject(err) : resolve()));
+          writable[kWriteReserved](value, (err) => (err ? reject(err) : resolve()));
         });
       },
       close() {

@@ -34,10 +34,16 @@ const kFace = Symbol('kFace');
 
 const REJECTED = Symbol('rejected');
 
-// Hooks for the WHATWG face (lib/web.js), plain functions over the face state (faceState(w)) so
-// V8 calls them directly from the web stream's size() and write(): its strategy's size()
-// reserves a chunk's units in the core when the web stream accepts it (reserveUnits); the chunk
-// then arrives through writeReserved or writeReservedQuiet.
+// Hooks for the WHATWG face (lib/web.js): its strategy's size() reserves a chunk's units in the
+// core when the web stream accepts it; the chunk then arrives through kWriteReserved.
+export const kReserve = Symbol('kReserve');
+export const kUnreserve = Symbol('kUnreserve');
+export const kWriteReserved = Symbol('kWriteReserved');
+// The WHATWG face's write without a callback: returns true when the sink completed the chunk
+// inside the call; otherwise the function in stream[kCompletionHook] is called (with the error,
+// if any) when the sink completes it.
+export const kWriteReservedQuiet = Symbol('kWriteReservedQuiet');
+export const kCompletionHook = Symbol('kCompletionHook');
 let completedInCall = false;
 // Units reserved by the WHATWG face's size() are not reported to the core at once: they wait in
 // s.reserveLater and go with the next use of the core (coreOf), or, for the chunk they
@@ -546,7 +552,7 @@ class FaceState {
     // is the whole room below the highWaterMark, not capped.
     this.leaseCross = false;
     this.onWrite = null;
-    // The WHATWG face's wait for a write's completion (see writeReservedQuiet).
+    // The WHATWG face's wait for a write's completion (see kWriteReservedQuiet).
     this.completionHook = null;
     this.onFinal = null;
     this.onDestroy = null;
@@ -853,6 +859,56 @@ export class Writable extends EventEmitter {
     return coreOf(this[kFace]).stats();
   }
 
+  [kReserve](units) {
+    const s = this[kFace];
+    // Inside a sink call the core must hear of it now (a folded completion depends on nothing
+    // having touched the core meanwhile); otherwise it waits for the chunk's write (see
+    // s.reserveLater).
+    if (s.inDispatch) {
+      coreOf(s).reserve(units);
+    } else {
+      // Writes accepted on a cork budget came first, and the budget did not count these units.
+      if (s.drun !== 0) flushDrainRun(s);
+      if (s.lease !== NO_LEASE) endLease(s);
+      s.reserveLater += units;
+    }
+  }
+
+  [kUnreserve](units) {
+    const s = this[kFace];
+    if ((coreOf(s).unreserve(units) & C.HAS_OUTPUT) !== 0) drive(s);
+  }
+
+  [kWriteReserved](chunk, cb) {
+    return writeChunk(this[kFace], chunk, null, cb, RESERVED);
+  }
+
+  /**
+   * `sink`: the sink object this stream was made over with no other implementation (the
+   * WHATWG face's `createWritableStream(sinkObject)`), or null. A `Uint8Array` chunk (or any
+   * chunk in objectMode) then goes to `sink.write(chunk)` as it is: no `Buffer` made of it, no
+   * Node-style callback in between.
+   */
+  [kWriteReservedQuiet](chunk, sink) {
+    const s = this[kFace];
+    completedInCall = false;
+    const ret =
+      sink !== null && (s.objectMode ? chunk !== null : chunk instanceof Uint8Array)
+        ? writeToSinkObject(s, chunk, sink)
+        : writeChunk(s, chunk, null, null, RESERVED);
+    if (ret === REJECTED) return REJECTED;
+    return completedInCall;
+  }
+
+  /** The WHATWG face's wait for a write's completion (see kWriteReservedQuiet). */
+  set [kCompletionHook](hook) {
+    this[kFace].completionHook = hook;
+  }
+
+  get [kCompletionHook]() {
+    return this[kFace].completionHook;
+  }
+
   /** The sink object given as `options.sink`, if any. */
   get sink() {
     return this[kFace].sink;
@@ -1036,7 +1092,7 @@ function callSink(s, chunk, encoding, sink) {
 }
 
 /**
- * The sink object's `write(chunk)` (the WHATWG face's, see writeReservedQuiet), completing through
+ * The sink object's `write(chunk)` (the WHATWG face's, see kWriteReservedQuiet), completing through
  * s.onWrite as sink.js's `settle` would; a run write's synchronous completion (the sink returned
  * nothing) is recorded as onWrite's first case would record it, without the call.
  */
@@ -1567,7 +1623,7 @@ function runWrite(s, chunk, encoding, len, sink) {
 
 /**
  * The WHATWG face's write of a chunk that needs no normalising straight into the sink object it
- * was made over (see writeReservedQuiet), to `sink.write(chunk)` directly.
+ * was made over (see kWriteReservedQuiet), to `sink.write(chunk)` directly.
  */
 function writeToSinkObject(s, chunk, sink) {
   const len = s.objectMode ? 1 : chunk.length;
@@ -1982,58 +2038,7 @@ function polledWriteReturned(s) {
   return op;
 }
 
-/** The face state of one of our Writables (for lib/web.js). */
-export function faceState(w) {
-  return w[kFace];
-}
-
-/** The WHATWG face's size(): `units` of a chunk the web stream has accepted. */
-export function reserveUnits(s, units) {
-  // Inside a sink call the core must hear of it now (a folded completion depends on nothing
-  // having touched the core meanwhile); otherwise it waits for the chunk's write (see
-  // s.reserveLater).
-  if (s.inDispatch) {
-    coreOf(s).reserve(units);
-  } else {
-    // Writes accepted on a cork budget came first, and the budget did not count these units.
-    if (s.drun !== 0) flushDrainRun(s);
-    if (s.lease !== NO_LEASE) endLease(s);
-    s.reserveLater += units;
-  }
-}
-
-/** Units reserved for chunks that will never arrive (refused by the web stream). */
-export function unreserveUnits(s, units) {
-  if ((coreOf(s).unreserve(units) & C.HAS_OUTPUT) !== 0) drive(s);
-}
-
-/** A reserved chunk's write, with a Node-style callback. */
-export function writeReserved(s, chunk, cb) {
-  return writeChunk(s, chunk, null, cb, RESERVED);
-}
-
-/**
- * A reserved chunk's write without a callback: true when the sink completed it inside the call,
- * REJECTED_WRITE when the stream refused it; otherwise false, and s.completionHook (set by the
- * caller) is called, with the error if any, when the sink completes it. `sink`: the sink object
- * this stream was made over with no other implementation (the WHATWG face's
- * `createWritableStream(sinkObject)`), or null. A `Uint8Array` chunk (or any chunk in
- * objectMode) then goes to `sink.write(chunk)` as it is: no `Buffer` made of it, no Node-style
- * callback in between.
- */
-export function writeReservedQuiet(s, chunk, sink) {
-  completedInCall = false;
-  const ret =
-    sink !== null && (s.objectMode ? chunk !== null : chunk instanceof Uint8Array)
-      ? writeToSinkObject(s, chunk, sink)
-      : writeChunk(s, chunk, null, null, RESERVED);
-  if (ret === REJECTED) return REJECTED;
-  return completedInCall;
-}
-
-export { REJECTED as REJECTED_WRITE };
-
-/** The WHATWG face's wait for a write's completion (see writeReservedQuiet). */
+/** The WHATWG face's wait for a write's completion (see kWriteReservedQuiet). */
 function completionHook(s, err) {
   const hook = s.completionHook;
   if (hook !== null) {
