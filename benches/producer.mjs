@@ -9,10 +9,13 @@ export const completions = {
   setImmediate: (cb) => setImmediate(cb),
 };
 
-/** A stream of the Node-style class `W` for one row: `mode` plain | writev | cork | cork+writev. */
-export function makeWritable(W, mode, completion, objectMode) {
+/**
+ * A stream of the Node-style class `W` for one row: `mode` plain | writev | cork | cork+writev;
+ * `highWaterMark` the stream's default when undefined.
+ */
+export function makeWritable(W, mode, completion, objectMode, highWaterMark = undefined) {
   const done = completions[completion];
-  const options = { objectMode, write(c, e, cb) { done(cb); } };
+  const options = { objectMode, highWaterMark, write(c, e, cb) { done(cb); } };
   if (mode.includes('writev')) options.writev = (entries, cb) => done(cb);
   return new W(options);
 }

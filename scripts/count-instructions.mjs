@@ -14,7 +14,9 @@
 // --by-function splits the count by function (self instructions per write, the TOP largest):
 // JS from node's --perf-basic-prof map, wasm by name when the build kept its name section
 // (pass --names to make such a copy of pkg/ from target/ in build/names-pkg and count that).
-// N (default 150000) and WARM (default 20000) from the environment. Needs valgrind. The valgrind
+// N (default 150000), WARM (default 20000) and HWM (the streams' highWaterMark, their default
+// when unset: e.g. HWM=262144 for a buffer of 16,384 16-byte writes) from the environment.
+// Needs valgrind. The valgrind
 // machinery is scripts/callgrind.mjs, shared with scripts/count-instructions-web.mjs.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -32,9 +34,10 @@ if (process.argv[2] === '--child') {
   const value = objectMode ? { id: 1 } : Buffer.alloc(Number(chunk), 1);
   const cork = mode.startsWith('cork') ? 16 : 0;
   const warm = Number(process.env.WARM ?? 20000);
-  for (let r = 0; r < 5; r++) await produce(makeWritable(Writable, mode, completion, objectMode), warm, value, cork);
+  const hwm = process.env.HWM ? Number(process.env.HWM) : undefined;
+  for (let r = 0; r < 5; r++) await produce(makeWritable(Writable, mode, completion, objectMode, hwm), warm, value, cork);
   const n = Number(nArg);
-  if (n > 0) await produce(makeWritable(Writable, mode, completion, objectMode), n, value, cork);
+  if (n > 0) await produce(makeWritable(Writable, mode, completion, objectMode, hwm), n, value, cork);
   process.exit(0);
 }
 
