@@ -995,13 +995,28 @@ function holdLease(s, r) {
   s.leaseWriting = false;
   if (r >= BUDGET_UNIT) {
     const budget = r >>> C.BUDGET_SHIFT;
-    s.lease = budget;
-    s.leaseReturn = true;
-    s.leaseCross = budget < BUDGET_MAX;
+    holdBudget(s, budget, budget < BUDGET_MAX);
   } else if ((r & C.REFUSING) !== 0) {
-    s.lease = LENS_MAX;
-    s.leaseReturn = false;
+    holdRefusals(s);
   }
+}
+
+/**
+ * Hold a budget of `budget` units of callback-less writes, each buffered and returning true
+ * (capped to LENS_MAX); with `cross`, the first write past it may be taken too (crossWrite).
+ */
+function holdBudget(s, budget, cross) {
+  s.lease = Math.min(budget, LENS_MAX);
+  s.leaseReturn = true;
+  s.leaseCross = cross;
+  s.leaseWriting = false;
+}
+
+/** Hold the refusals: callback-less writes, each buffered and returning false. */
+function holdRefusals(s) {
+  s.lease = LENS_MAX;
+  s.leaseReturn = false;
+  s.leaseWriting = false;
 }
 
 /** A view of the core's room for lease lengths, with room for more than `n` (see `leaseLens`). */
@@ -1239,9 +1254,7 @@ function drainRunWrite(s, chunk, encoding, len) {
   ownSinkCall(s, chunk, encoding);
   if (s.drun === DRUN_CALL && s.pending === 0) {
     s.drun = DRUN_FLIGHT;
-    s.lease = LENS_MAX;
-    s.leaseReturn = false;
-    s.leaseWriting = false;
+    holdRefusals(s);
     return false;
   }
   if (s.drun !== 0) flushDrainRun(s);
@@ -1279,14 +1292,10 @@ function coreCork(s) {
   const r = coreOf(s).cork();
   const budget = Math.floor(r);
   if (budget > 0) {
-    s.lease = Math.min(budget, LENS_MAX);
-    s.leaseReturn = true;
-    s.leaseCross = budget <= LENS_MAX;
+    holdBudget(s, budget, budget <= LENS_MAX);
     s.leaseWriting = r !== budget;
   } else if (budget < 0) {
-    s.lease = LENS_MAX;
-    s.leaseReturn = false;
-    s.leaseWriting = false;
+    holdRefusals(s);
   }
 }
 
@@ -1327,11 +1336,7 @@ function corkBatch(s) {
   s.brun = BR_CORKED;
   s.brunLed = false;
   s.brunDepth = 1;
-  s.leaseWriting = false;
-  const budget = s.brunBudget;
-  s.lease = Math.min(budget, LENS_MAX);
-  s.leaseReturn = true;
-  s.leaseCross = budget <= LENS_MAX;
+  holdBudget(s, s.brunBudget, s.brunBudget <= LENS_MAX);
 }
 
 /**
@@ -1557,10 +1562,7 @@ function leadWrite(s, chunk, encoding, len) {
       s.brun = BR_LEAD_FLIGHT;
       // writeReturned()'s budget: the room below the highWaterMark, less one unit (len is 1
       // in object mode).
-      s.lease = s.brunBudget - len;
-      s.leaseReturn = true;
-      s.leaseCross = true;
-      s.leaseWriting = false;
+      holdBudget(s, s.brunBudget - len, true);
       return true;
     }
     // Completed (or failed) inside its call, with nothing else using the core: the core's
