@@ -551,6 +551,11 @@ class FaceState {
     // Whether the first write past the budget may be taken too (see crossWrite): the budget
     // is the whole room below the highWaterMark, not capped.
     this.leaseCross = false;
+    // The units of the writes taken on the lease so far are leaseBase - lease (crossWrite
+    // moves the base with the lease), and the first write past the budget was number crossAt
+    // (-1: none yet): a batch cycle's units and refusals without a pass over its lengths.
+    this.leaseBase = 0;
+    this.crossAt = -1;
     this.onWrite = null;
     // The WHATWG face's wait for a write's completion (see kWriteReservedQuiet).
     this.completionHook = null;
@@ -984,6 +989,8 @@ function leaseWrite(s, chunk, encoding, len) {
  * The face takes it on its own, and those after it on the refusals.
  */
 function crossWrite(s, chunk, encoding, len) {
+  s.leaseBase = LENS_MAX + s.leaseBase - s.lease;
+  s.crossAt = s.leaseCount;
   s.lease = LENS_MAX;
   s.leaseReturn = false;
   s.leaseCross = false;
@@ -1006,7 +1013,10 @@ function holdLease(s, r) {
  * (capped to LENS_MAX); with `cross`, the first write past it may be taken too (crossWrite).
  */
 function holdBudget(s, budget, cross) {
-  s.lease = Math.min(budget, LENS_MAX);
+  const lease = Math.min(budget, LENS_MAX);
+  s.lease = lease;
+  s.leaseBase = lease;
+  s.crossAt = -1;
   s.leaseReturn = true;
   s.leaseCross = cross;
   s.leaseWriting = false;
@@ -1015,6 +1025,8 @@ function holdBudget(s, budget, cross) {
 /** Hold the refusals: callback-less writes, each buffered and returning false. */
 function holdRefusals(s) {
   s.lease = LENS_MAX;
+  s.leaseBase = LENS_MAX;
+  s.crossAt = 0;
   s.leaseReturn = false;
   s.leaseWriting = false;
 }
@@ -1368,22 +1380,14 @@ function uncorkBatch(s) {
  */
 function batchDispatch(s, mode) {
   const n = s.leaseCount;
-  let lens = s.leaseLens;
-  if (lens.length < n) lens = leaseLensView(s, n);
-  const limit = s.drunMin;
-  let units = s.brunLed ? s.brunLead : 0;
-  let refused = 0;
-  let empty = false;
-  for (let i = 0; i < n; i++) {
-    const len = lens[i];
-    units += len;
-    if (units >= limit) refused++;
-    if (len === 0) empty = true;
-  }
+  // The batch's units and refusals, from the lease (a write is refused from the first one
+  // past the budget on, which reaches the highWaterMark).
+  const units = (s.brunLed ? s.brunLead : 0) + s.leaseBase - s.lease;
+  const refused = s.crossAt < 0 ? 0 : n - s.crossAt;
   // Without writev, a batch of several goes one write at a time, none of them empty (the
   // core's batch_run takes no other).
   const handOut = n > 1 && !s.hasWritev;
-  if (handOut && empty) return false;
+  if (handOut && hasEmptyLease(s, n)) return false;
   s.brunHandOut = handOut;
   s.brunAt = 0;
   s.brunAsync = false;
@@ -1461,6 +1465,14 @@ function batchDispatch(s, mode) {
     if (!done && mode === 2) s.core.unnestTo(depth);
   }
   return true;
+}
+
+/** Whether one of the first `n` writes on the lease is empty. */
+function hasEmptyLease(s, n) {
+  let lens = s.leaseLens;
+  if (lens.length < n) lens = leaseLensView(s, n);
+  for (let i = 0; i < n; i++) if (lens[i] === 0) return true;
+  return false;
 }
 
 /**
