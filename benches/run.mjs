@@ -7,7 +7,8 @@
 // Each row: one way of writing (plain / writev / cork / cork+writev), one chunk kind (16 B,
 // 1 KiB, 64 KiB, objects), one sink completion (sync, microtask, setImmediate). The producer
 // respects backpressure (awaits 'drain' when write() returns false). Each cell is the median of
-// several repetitions of a run sized to take ~40 ms; the ratio is ours / Node's.
+// several repetitions of a run sized to take ~40 ms; the ratio is the median of the
+// repetitions' own ratios ours / Node's (see measureRow).
 import { Writable as NodeWritable } from 'node:stream';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -22,7 +23,10 @@ const filterIdx = args.indexOf('--filter');
 const filter = filterIdx >= 0 ? args[filterIdx + 1] : null;
 const jsonIdx = args.indexOf('--json');
 const jsonOut = jsonIdx >= 0 ? args[jsonIdx + 1] : 'build/bench.json';
-const REPS = quick ? 3 : 7;
+const REPS = quick ? 3 : 9;
+// Untimed rounds after calibration: a row's first full-size runs may still be tiering up (a
+// row that brings in cork() ran its first two rounds at a fifth of the speed of the rest).
+const WARM_REPS = quick ? 1 : 2;
 const TARGET_MS = quick ? 15 : 40;
 
 let RsWritable = null;
@@ -86,23 +90,31 @@ async function calibrate(impl, mode, chunk, completion) {
 
 /**
  * Writes per second of every implementation on one row: each is calibrated (and warmed up)
- * first, then the repetitions are interleaved (node, ours, peers, node, ours, …) so drift in the
- * machine's speed hits all alike; each rate is the median of REPS.
+ * first, then, after WARM_REPS untimed rounds, the repetitions are interleaved so drift in the machine's speed hits all alike,
+ * the order turning by one each repetition (node, ours, peers; ours, peers, node; …) so that none
+ * always runs right after the same other one (and collects its garbage). Each rate is the median
+ * of REPS; each ratio to Node is the median of the repetitions' own ratios (each pair measured
+ * moments apart), which a slow spell on a shared machine moves less than a ratio of medians.
  */
 async function measureRow(impls, mode, chunk, completion) {
   const live = impls.filter((impl) => !(impl === 'streamx' && modes[mode].cork)); // no cork() in streamx
   const sizes = {};
   for (const impl of live) sizes[impl] = await calibrate(impl, mode, chunk, completion);
   const samples = Object.fromEntries(live.map((impl) => [impl, []]));
-  for (let r = 0; r < REPS; r++) {
-    for (const impl of live) {
+  for (let r = -WARM_REPS; r < REPS; r++) {
+    for (let k = 0; k < live.length; k++) {
+      const impl = live[(r + WARM_REPS + k) % live.length];
       const ms = await timeRun(impl, mode, chunk, completion, sizes[impl]);
-      samples[impl].push((sizes[impl] / ms) * 1000);
+      if (r >= 0) samples[impl][r] = (sizes[impl] / ms) * 1000;
     }
   }
   const rates = {};
-  for (const impl of impls) rates[impl] = samples[impl] ? median(samples[impl]) : null;
-  return rates;
+  const ratios = {};
+  for (const impl of impls) {
+    rates[impl] = samples[impl] ? median(samples[impl]) : null;
+    ratios[impl] = samples[impl] ? median(samples[impl].map((rate, r) => rate / samples.node[r])) : null;
+  }
+  return { rates, ratios, samples };
 }
 
 const impls = ['node', 'ours', ...(RsWritable ? ['readable-stream'] : []), ...(StreamxWritable ? ['streamx'] : [])];
@@ -119,12 +131,12 @@ for (const completion of Object.keys(completions)) {
     for (const mode of Object.keys(modes)) {
       const label = `${mode} · ${chunk} · ${completion}`;
       if (filter && !label.includes(filter)) continue;
-      const rates = await measureRow(impls, mode, chunk, completion);
-      const row = { mode, chunk, completion, rates, ratio: rates.ours / rates.node };
+      const { rates, ratios, samples } = await measureRow(impls, mode, chunk, completion);
+      const row = { mode, chunk, completion, rates, ratios, ratio: ratios.ours, samples };
       rows.push(row);
       const peers = impls
         .filter((i) => i !== 'node' && i !== 'ours')
-        .map((i) => `${i} ${rates[i] == null ? 'n/a' : (rates[i] / rates.node).toFixed(2) + '×'}`)
+        .map((i) => `${i} ${ratios[i] == null ? 'n/a' : ratios[i].toFixed(2) + '×'}`)
         .join(', ');
       console.log(
         `${label.padEnd(36)} node ${fmtRate(rates.node).padStart(10)}  ours ${fmtRate(rates.ours).padStart(10)}  ` +
@@ -140,14 +152,14 @@ const header =
 const table = [
   header,
   ...rows.map((r) => {
-    const peer = (k) => (r.rates[k] == null ? 'n/a' : `${(r.rates[k] / r.rates.node).toFixed(2)}×`);
+    const peer = (k) => (r.ratios[k] == null ? 'n/a' : `${r.ratios[k].toFixed(2)}×`);
     return `| ${r.mode} | ${r.chunk} | ${r.completion} | ${fmtRate(r.rates.node)} | ${fmtRate(r.rates.ours)} | **${r.ratio.toFixed(2)}×** | ${peer('readable-stream')} | ${peer('streamx')} |`;
   }),
 ].join('\n');
 
 const below = rows.filter((r) => r.ratio < 1).length;
 const summary = `${rows.length} rows; ours ≥ 1.0× Node on ${rows.length - below}, below on ${below}; ` +
-  `median ratio ${median(rows.map((r) => r.ratio)).toFixed(2)}× (Node ${process.version}, ${REPS} reps, median).`;
+  `median ratio ${median(rows.map((r) => r.ratio)).toFixed(2)}× (Node ${process.version}, ${REPS} reps; rates their median, ratio the median of the reps' ratios).`;
 console.log('\n' + table + '\n\n' + summary);
 
 mkdirSync('build', { recursive: true });
