@@ -16,6 +16,10 @@
 // (pass --names to make such a copy of pkg/ from target/ in build/names-pkg and count that).
 // N (default 150000), WARM (default 20000) and HWM (the streams' highWaterMark, their default
 // when unset: e.g. HWM=262144 for a buffer of 16,384 16-byte writes) from the environment.
+// The default warm-up can be too short where a function runs once a 'drain' cycle: V8 then
+// compiles it inside the counted stream, and the compilation (millions of instructions, on one
+// thread) counts as the writes'. --by-function shows it as v8::internal::compiler:: entries; a
+// larger WARM (e.g. 400000) moves it out of the count.
 // Needs valgrind. The valgrind
 // machinery is scripts/callgrind.mjs, shared with scripts/count-instructions-web.mjs.
 import path from 'node:path';
