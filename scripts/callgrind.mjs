@@ -53,18 +53,34 @@ export function useNamesPkg(builds) {
 const nodeFlags = (process.env.NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 
 /**
- * Run `node script ...args` under callgrind; resolve with its total count and, with
+ * The functions V8 compiled with its optimising compiler, by name, from a child's output: JS
+ * functions (--trace-opt) and wasm functions tiering up (--trace-wasm-compilation-times).
+ */
+function optimizedNames(output) {
+  const names = [];
+  for (const m of output.matchAll(/\[completed (?:compiling|optimizing) \S+ <JSFunction ([^ >(]*)/g)) names.push(m[1] || '(anonymous)');
+  for (const m of output.matchAll(/Compiled function \S+ using TurboFan,.* name (\S+)/g)) names.push(`wasm ${m[1]}`);
+  return names;
+}
+
+/**
+ * Run `node script ...args` under callgrind; resolve with its total count, the names of the
+ * functions V8 compiled with its optimising compiler (`optimized`, see optimizedNames) and, with
  * `byFunction`, its self counts by function name (a Map). `tag` names the temporary files.
  */
 export function callgrind(script, args, { byFunction = false, tag = 'run' } = {}) {
   const out = path.join(root, 'build', `callgrind.${tag}.out`);
   const vg = ['--tool=callgrind', `--callgrind-out-file=${byFunction ? out : '/dev/null'}`];
   if (byFunction) vg.push('--dump-instr=yes', '--compress-strings=no', '--compress-pos=no');
-  const nodeArgs = ['--single-threaded', '--hash-seed=1', '--random-seed=1', ...nodeFlags];
+  const nodeArgs = ['--single-threaded', '--hash-seed=1', '--random-seed=1', '--trace-opt', '--trace-wasm-compilation-times', ...nodeFlags];
   if (byFunction) nodeArgs.push('--perf-basic-prof', '--logfile=/dev/null', '--no-logfile-per-isolate');
   return new Promise((resolve, reject) => {
-    const p = spawn('valgrind', [...vg, process.execPath, ...nodeArgs, script, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = spawn('valgrind', [...vg, process.execPath, ...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
+    let stdout = '';
+    p.stdout.on('data', (d) => {
+      stdout += d;
+    });
     p.stderr.on('data', (d) => {
       err += d;
     });
@@ -78,7 +94,7 @@ export function callgrind(script, args, { byFunction = false, tag = 'run' } = {}
         rmSync(out, { force: true });
         rmSync(`/tmp/perf-${p.pid}.map`, { force: true });
       }
-      resolve({ total, fns });
+      resolve({ total, fns, optimized: optimizedNames(stdout + err) });
     });
   });
 }
@@ -99,7 +115,24 @@ export async function countPerUnit(script, args, n, { byFunction = false, tag = 
     for (const [k, v] of run.fns) fns.set(k, (v - (base.fns.get(k) ?? 0)) / n);
     for (const [k, v] of base.fns) if (!run.fns.has(k)) fns.set(k, -v / n);
   }
-  return { perUnit: (run.total - base.total) / n, fns };
+  // The runs share their warm-up, so what the run of n optimised beyond the other's it
+  // optimised during the counted units (its compilation is in the count).
+  const compiled = [...run.optimized];
+  for (const name of base.optimized) {
+    const at = compiled.indexOf(name);
+    if (at >= 0) compiled.splice(at, 1);
+  }
+  return { perUnit: (run.total - base.total) / n, fns, compiled };
+}
+
+/**
+ * A note for a count that includes V8's optimising compilation of functions inside the counted work
+ * (a warm-up too short for them: see scripts/count-instructions.mjs), or ''.
+ */
+export function compiledNote(compiled) {
+  if (compiled.length === 0) return '';
+  const names = [...new Set(compiled)];
+  return ` (includes V8 compiling ${compiled.length} function${compiled.length > 1 ? 's' : ''}: ${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}; raise WARM)`;
 }
 
 /** Whether a function name from selfCounts is wasm code. */

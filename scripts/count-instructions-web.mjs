@@ -20,7 +20,7 @@
 // WARM (default 5000) from the environment. Needs valgrind.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { countPerUnit, parseArgs, printByFunction, root, useNamesPkg } from './callgrind.mjs';
+import { compiledNote, countPerUnit, parseArgs, printByFunction, root, useNamesPkg } from './callgrind.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const columns = ['plain', 'oursJs', 'ours', 'toWeb'];
@@ -76,9 +76,9 @@ for (const row of rows) {
   const cells = [];
   for (const [name, impl] of impls) {
     const tag = `web.${column}.${size}.${name || 'ref'}`;
-    const { perUnit, fns } = await countPerUnit(self, (n) => ['--child', impl, column, size, String(n)], N, { byFunction, tag });
+    const { perUnit, fns, compiled } = await countPerUnit(self, (n) => ['--child', impl, column, size, String(n)], N, { byFunction, tag });
     ((counts[column] ??= {})[size] ??= {})[name] = perUnit;
-    cells.push(name ? `${name} ${perUnit.toFixed(0)}` : perUnit.toFixed(0));
+    cells.push(`${name ? `${name} ${perUnit.toFixed(0)}` : perUnit.toFixed(0)}${compiledNote(compiled)}`);
     if (fns) printByFunction(`${row}${name ? ` · ${name}` : ''}`, perUnit, fns, top);
   }
   console.log(`${row.padEnd(14)} ${cells.join('  ')}`);

@@ -18,13 +18,15 @@
 // when unset: e.g. HWM=262144 for a buffer of 16,384 16-byte writes) from the environment.
 // The default warm-up can be too short where a function runs once a 'drain' cycle: V8 then
 // compiles it inside the counted stream, and the compilation (millions of instructions, on one
-// thread) counts as the writes'. --by-function shows it as v8::internal::compiler:: entries; a
-// larger WARM (e.g. 400000) moves it out of the count.
+// thread) counts as the writes'. A count says so when V8's optimising compiler ran there, for a
+// JS function or a wasm function tiering up from Liftoff (node runs with --trace-opt and
+// --trace-wasm-compilation-times; --by-function shows the cost as v8::internal::compiler::
+// entries); a larger WARM (e.g. 400000) moves it out of the count.
 // Needs valgrind. The valgrind
 // machinery is scripts/callgrind.mjs, shared with scripts/count-instructions-web.mjs.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { countPerUnit, parseArgs, printByFunction, root, useNamesPkg } from './callgrind.mjs';
+import { compiledNote, countPerUnit, parseArgs, printByFunction, root, useNamesPkg } from './callgrind.mjs';
 
 const self = fileURLToPath(import.meta.url);
 
@@ -58,8 +60,8 @@ console.log(`instructions per write (callgrind, N=${N}): ${impls.map(([name]) =>
 for (const row of rowsArg.split(',')) {
   const cells = [];
   for (const [name, impl] of impls) {
-    const { perUnit, fns } = await countPerUnit(self, (n) => ['--child', impl, row, String(n)], N, { byFunction, tag: name });
-    cells.push(`${name} ${perUnit.toFixed(0)}`);
+    const { perUnit, fns, compiled } = await countPerUnit(self, (n) => ['--child', impl, row, String(n)], N, { byFunction, tag: name });
+    cells.push(`${name} ${perUnit.toFixed(0)}${compiledNote(compiled)}`);
     if (fns) printByFunction(`${row} · ${name}`, perUnit, fns, top);
   }
   console.log(`${row.padEnd(28)} ${cells.join('  ')}`);
