@@ -90,11 +90,12 @@ async function calibrate(impl, mode, chunk, completion) {
 
 /**
  * Writes per second of every implementation on one row: each is calibrated (and warmed up)
- * first, then, after WARM_REPS untimed rounds, the repetitions are interleaved so drift in the machine's speed hits all alike,
- * the order turning by one each repetition (node, ours, peers; ours, peers, node; …) so that none
- * always runs right after the same other one (and collects its garbage). Each rate is the median
- * of REPS; each ratio to Node is the median of the repetitions' own ratios (each pair measured
- * moments apart), which a slow spell on a shared machine moves less than a ratio of medians.
+ * first, then, after WARM_REPS untimed rounds, the repetitions are interleaved so drift in the
+ * machine's speed hits all alike, the order turning by one each repetition (node, ours, peers;
+ * ours, peers, node; …) so that none always runs right after the same other one (and collects
+ * its garbage). Each rate is the median of REPS; each ratio to Node is the median of the
+ * repetitions' own ratios (each pair measured moments apart), which a slow spell on a shared
+ * machine moves less than a ratio of medians.
  */
 async function measureRow(impls, mode, chunk, completion) {
   const live = impls.filter((impl) => !(impl === 'streamx' && modes[mode].cork)); // no cork() in streamx

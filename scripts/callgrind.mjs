@@ -126,8 +126,8 @@ export async function countPerUnit(script, args, n, { byFunction = false, tag = 
 }
 
 /**
- * A note for a count that includes V8's optimising compilation of functions inside the counted work
- * (a warm-up too short for them: see scripts/count-instructions.mjs), or ''.
+ * A note for a count that includes V8's optimising compilation of functions inside the counted
+ * work (a warm-up too short for them: see scripts/count-instructions.mjs), or ''.
  */
 export function compiledNote(compiled) {
   if (compiled.length === 0) return '';

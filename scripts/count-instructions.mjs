@@ -21,8 +21,7 @@
 // thread) counts as the writes'. A count says so when V8's optimising compiler ran there, for a
 // JS function or a wasm function tiering up from Liftoff (node runs with --trace-opt and
 // --trace-wasm-compilation-times; --by-function shows the cost as v8::internal::compiler::
-// entries); a larger WARM (e.g. 400000) moves it out of the count.
-// Needs valgrind. The valgrind
+// entries); a larger WARM (e.g. 400000) moves it out of the count. Needs valgrind. The valgrind
 // machinery is scripts/callgrind.mjs, shared with scripts/count-instructions-web.mjs.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
