@@ -999,12 +999,13 @@ function crossWrite(s, chunk, encoding, len) {
 
 /** Take the budget for buffered writes (`r`: a result carrying BUDGET_SHIFT or REFUSING). */
 function holdLease(s, r) {
-  s.leaseWriting = false;
   if (r >= BUDGET_UNIT) {
     const budget = r >>> C.BUDGET_SHIFT;
     holdBudget(s, budget, budget < BUDGET_MAX);
   } else if ((r & C.REFUSING) !== 0) {
     holdRefusals(s);
+  } else {
+    s.leaseWriting = false;
   }
 }
 
