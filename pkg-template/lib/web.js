@@ -9,7 +9,7 @@
 //   writer.desiredSize === highWaterMark − writable.writableLength
 // and `writer.ready` is pending exactly while that is ≤ 0.
 
-import { Writable, kCompletionHook, kReserve, kUnreserve, kWriteReserved, kWriteReservedQuiet } from './writable.js';
+import { Writable, kCompletionHook, kReserve, kUnreserve, kWriteReserved, kWriteReservedQuiet, kWriteToSinkObject } from './writable.js';
 import { errors } from './errors.js';
 
 /** UTF-8 length of a string without encoding it. */
@@ -110,22 +110,34 @@ export function toWeb(writable, { exclusive = false, onAbort = null, sink = null
     // Never 0 for a writable: with desiredSize 0 and nothing queued, pipeTo would never write.
     highWaterMark: Math.max(1, writable.writableHighWaterMark),
     size(chunk) {
-      const n = sizeOf(chunk);
-      if (closeRequested) return n;
-      if (n >= 0) {
+      // A byte view (the usual chunk) or any chunk in objectMode, while open: counted at once.
+      if (!closeRequested && (objectMode || ArrayBuffer.isView(chunk))) {
+        const n = objectMode ? 1 : chunk.byteLength;
         unarrived += n;
         writable[kReserve](n);
-      } else if (!objectMode) {
-        // The stream will reject this write with a RangeError and error itself without telling
-        // its sink; destroy ours too, so the sink's resources are released.
-        const err = new RangeError(`not a byte chunk: ${typeof chunk}`);
-        queueMicrotask(() => {
-          ours = true;
-          writable.destroy(err);
-        });
+        return n;
       }
-      return n;
+      return sizeOther(chunk);
     },
+  };
+  // size() of anything else: a string or an ArrayBuffer, a value that is not bytes, or any
+  // chunk once close() has been requested.
+  const sizeOther = (chunk) => {
+    const n = sizeOf(chunk);
+    if (closeRequested) return n;
+    if (n >= 0) {
+      unarrived += n;
+      writable[kReserve](n);
+    } else if (!objectMode) {
+      // The stream will reject this write with a RangeError and error itself without telling
+      // its sink; destroy ours too, so the sink's resources are released.
+      const err = new RangeError(`not a byte chunk: ${typeof chunk}`);
+      queueMicrotask(() => {
+        ours = true;
+        writable.destroy(err);
+      });
+    }
+    return n;
   };
 
   const onError = (err) => {
@@ -152,30 +164,16 @@ export function toWeb(writable, { exclusive = false, onAbort = null, sink = null
         if (writable.destroyed) throw writable.errored ?? errors.abort();
       },
       write(chunk) {
-        // A byte view (the usual chunk) goes as it is, and its size is its byteLength.
-        let value = chunk;
-        if (!objectMode && ArrayBuffer.isView(chunk)) {
-          unarrived -= chunk.byteLength;
-        } else {
-          value = normalise(chunk);
-          unarrived -= sizeOf(value);
+        // A chunk for the sink object as it is (a Uint8Array, or any chunk in objectMode) takes
+        // the short way: the web stream's own code calls this for every chunk, and V8 inlines
+        // only so much of a chain of calls into it.
+        if (sink !== null && (objectMode ? chunk !== null : chunk instanceof Uint8Array)) {
+          const n = objectMode ? 1 : chunk.byteLength;
+          unarrived -= n;
+          const done = writable[kWriteToSinkObject](chunk, n, sink);
+          return done === true ? undefined : completion(done);
         }
-        if (exclusive) {
-          // Nobody else writes to this Writable or sees its callbacks: a chunk the sink
-          // completes inside its call settles at once (no callback, no tick, no promise), any
-          // other when the sink completes it.
-          const done = writable[kWriteReservedQuiet](value, sink);
-          if (done === true) return undefined;
-          if (done !== false || writable.errored) {
-            return Promise.reject(writable.errored ?? errors.abort());
-          }
-          return new Promise((resolve, reject) => {
-            writable[kCompletionHook] = (err) => (err ? reject(err) : resolve());
-          });
-        }
-        return new Promise((resolve, reject) => {
-          writable[kWriteReserved](value, (err) => (err ? reject(err) : resolve()));
-        });
+        return writeOther(chunk);
       },
       close() {
         ours = true;
@@ -199,6 +197,39 @@ export function toWeb(writable, { exclusive = false, onAbort = null, sink = null
     },
     strategy,
   );
+  // write() of any other chunk, or to a stream not made over a sink object.
+  function writeOther(chunk) {
+    // A byte view goes as it is, and its size is its byteLength.
+    let value = chunk;
+    if (!objectMode && ArrayBuffer.isView(chunk)) {
+      unarrived -= chunk.byteLength;
+    } else {
+      value = normalise(chunk);
+      unarrived -= sizeOf(value);
+    }
+    if (exclusive) {
+      // Nobody else writes to this Writable or sees its callbacks: a chunk the sink completes
+      // inside its call settles at once (no callback, no tick, no promise), any other when the
+      // sink completes it.
+      const done = writable[kWriteReservedQuiet](value, sink);
+      return done === true ? undefined : completion(done);
+    }
+    return new Promise((resolve, reject) => {
+      writable[kWriteReserved](value, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  // The promise of an exclusive write the sink did not complete inside its call (`done`:
+  // false, or REJECTED).
+  function completion(done) {
+    if (done !== false || writable.errored) {
+      return Promise.reject(writable.errored ?? errors.abort());
+    }
+    return new Promise((resolve, reject) => {
+      writable[kCompletionHook] = (err) => (err ? reject(err) : resolve());
+    });
+  }
+
   watchCloseRequests(stream, () => {
     closeRequested = true;
   });

@@ -44,6 +44,7 @@ export const kWriteReserved = Symbol('kWriteReserved');
 // if any) when the sink completes it.
 export const kWriteReservedQuiet = Symbol('kWriteReservedQuiet');
 export const kCompletionHook = Symbol('kCompletionHook');
+export const kWriteToSinkObject = Symbol('kWriteToSinkObject');
 let completedInCall = false;
 // Units reserved by the WHATWG face's size() are not reported to the core at once: they wait in
 // s.reserveLater and go with the next use of the core (coreOf), or, for the chunk they
@@ -899,9 +900,20 @@ export class Writable extends EventEmitter {
     completedInCall = false;
     const ret =
       sink !== null && (s.objectMode ? chunk !== null : chunk instanceof Uint8Array)
-        ? writeToSinkObject(s, chunk, sink)
+        ? writeToSinkObject(s, chunk, sink, s.objectMode ? 1 : chunk.length)
         : writeChunk(s, chunk, null, null, RESERVED);
     if (ret === REJECTED) return REJECTED;
+    return completedInCall;
+  }
+
+  /**
+   * kWriteReservedQuiet for a chunk the caller has checked goes to `sink` as it is (a
+   * `Uint8Array`, or any chunk but null in objectMode), of `len` units: the WHATWG face's
+   * steady write, short enough for V8 to inline with the web stream's own code.
+   */
+  [kWriteToSinkObject](chunk, len, sink) {
+    completedInCall = false;
+    if (writeToSinkObject(this[kFace], chunk, sink, len) === REJECTED) return REJECTED;
     return completedInCall;
   }
 
@@ -1129,11 +1141,20 @@ function callSinkObject(s, chunk, sink) {
   try {
     result = sink.write(chunk);
   } catch (err) {
-    s.onWrite(err ?? new Error('sink threw a nullish value'));
+    sinkObjectThrew(s, err);
     return;
   }
+  if (result === undefined && s.inDispatch && s.runLen >= 0 && s.runDone === 0) s.runDone = SYNC_OK;
+  else sinkObjectReturned(s, result);
+}
+
+// callSinkObject's other outcomes, out of its way (its size decides whether V8 inlines it).
+function sinkObjectThrew(s, err) {
+  s.onWrite(err ?? new Error('sink threw a nullish value'));
+}
+
+function sinkObjectReturned(s, result) {
   if (result !== undefined) settleResult(result, s.onWrite);
-  else if (s.inDispatch && s.runLen >= 0 && s.runDone === 0) s.runDone = SYNC_OK;
   else s.onWrite();
 }
 
@@ -1616,22 +1637,35 @@ function runWrite(s, chunk, encoding, len, sink) {
   } catch (err) {
     // The core must have this write in flight, as after any dispatch whose sink call threw.
     if (s.runLen >= 0) flushRun(s);
-    throw err;
-  } finally {
     s.inDispatch = outer;
+    throw err;
   }
+  s.inDispatch = outer;
+  if (result === undefined && s.runLen >= 0 && s.runDone === SYNC_OK) return joinRun(s, len);
+  return runWriteEnded(s, len, uses, result);
+}
+
+/** A run write completed inside its sink call, nothing else touched the core: it joins the run. */
+function joinRun(s, len) {
+  s.runLen = -1;
+  s.runDone = 0;
+  s.runCount++;
+  s.runTotal += len;
+  if (len > s.runMax) s.runMax = len;
+  s.runLast = len;
+  completedInCall = true;
+  return true;
+}
+
+/**
+ * runWrite's end for any sink call but one that completed the write inside it and returned
+ * nothing: out of its way, so that V8 inlines runWrite into a producer's loop or the WHATWG
+ * face's write.
+ */
+function runWriteEnded(s, len, uses, result) {
   if (result !== undefined) adoptWritePromise(s, s.stream._write, result);
   if (s.runLen < 0) return sinkCallReturned(s, s.runR, uses); // told during the call
-  if (s.runDone === SYNC_OK) {
-    s.runLen = -1;
-    s.runDone = 0;
-    s.runCount++;
-    s.runTotal += len;
-    if (len > s.runMax) s.runMax = len;
-    s.runLast = len;
-    completedInCall = true;
-    return true;
-  }
+  if (s.runDone === SYNC_OK) return joinRun(s, len);
   flushRun(s);
   return sinkCallReturned(s, s.runR, s.uses);
 }
@@ -1640,17 +1674,21 @@ function runWrite(s, chunk, encoding, len, sink) {
  * The WHATWG face's write of a chunk that needs no normalising straight into the sink object it
  * was made over (see kWriteReservedQuiet), to `sink.write(chunk)` directly.
  */
-function writeToSinkObject(s, chunk, sink) {
-  const len = s.objectMode ? 1 : chunk.length;
+function writeToSinkObject(s, chunk, sink, len) {
   // A run of half a GiB is told to the core, so its total stays a small integer (RUN_TOTAL_MAX);
   // not in writeChunk, whose size decides whether V8 inlines it into a producer's loop.
-  if (s.runTotal >= RUN_TOTAL_MAX) flushRun(s);
-  if (s.steady && s.runLen < 0 && s.reserveLater === len) {
+  if (s.steady && s.runLen < 0 && s.reserveLater === len && s.runTotal < RUN_TOTAL_MAX) {
     // The chunk's own reservation goes with it (an unreserved write counts it): it may join a
     // run like any callback-less write.
     s.reserveLater = 0;
     return runWrite(s, chunk, 'buffer', len, sink);
   }
+  return dispatchToSinkObject(s, chunk, sink, len);
+}
+
+/** writeToSinkObject's write through the core (out of the way of the steady one). */
+function dispatchToSinkObject(s, chunk, sink, len) {
+  if (s.runTotal >= RUN_TOTAL_MAX) flushRun(s);
   const r = coreWrite(s, len, null, RESERVED);
   if ((r & 3) !== W_DISPATCH) return writeNotDispatched(s, chunk, 'buffer', null, r);
   return dispatchWrite(s, chunk, 'buffer', null, r, sink);
