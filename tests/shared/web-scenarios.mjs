@@ -512,6 +512,34 @@ add('spec', 'a write rejected because the stream is closing leaves w.writableLen
   assert.equal(w.writableLength, 0, 'nothing left after close');
 });
 
+add('spec', 'over a sink object, a write refused after close() leaves every accepted chunk, then final, to the sink', async (api) => {
+  const calls = [];
+  let release = null;
+  const sink = {
+    write(chunk) {
+      calls.push(`write ${text(chunk)}`);
+      if (release === null) return new Promise((resolve) => (release = resolve));
+      return undefined;
+    },
+    final() {
+      calls.push('final');
+    },
+  };
+  const writer = api.createWritableStream(sink, { highWaterMark: 4 }).getWriter();
+  await settle();
+  const first = track(writer.write(new TextEncoder().encode('ab')));
+  const second = track(writer.write(new TextEncoder().encode('cdef')));
+  const closed = track(writer.close());
+  const late = await assert.rejects(writer.write(new TextEncoder().encode('gh')));
+  assert.ok(late instanceof TypeError, `a write after close() rejects with a TypeError, got ${late}`);
+  assert.deepEqual(calls, ['write ab'], 'one write in flight');
+  release();
+  await within(closed.promise, 2000, 'close()');
+  assert.equal(first.state, 'fulfilled');
+  assert.equal(second.state, 'fulfilled');
+  assert.deepEqual(calls, ['write ab', 'write cdef', 'final']);
+});
+
 add('spec', 'a write from a ready callback keeps the numbers in agreement', async (api) => {
   const sink = createScriptedSink({ mode: 'hang' });
   const w = new api.Writable({ highWaterMark: 4, ...sink.options });
