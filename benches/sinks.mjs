@@ -15,7 +15,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as api from '../pkg/node.mjs';
 import { measureSinks, writeAll, fmtBytes } from './page/sinks-measure.mjs';
-import { settings } from './page/harness.mjs';
+import { pairedRatio, settings } from './page/harness.mjs';
 import { runInChromium, updateReadme, parseArgs, root } from './page/host.mjs';
 
 const opts = parseArgs(process.argv.slice(2), path.join(root, 'build', 'bench-sinks.json'));
@@ -47,7 +47,8 @@ const native = {
 
 const GOAL = { CountingSink: '≥ 5 GB/s', DigestSink: '≥ 0.5× native', GzipSink: 'report; ≥ 0.5× native' };
 const goalOf = (sink) => GOAL[sink.split(' ')[0]];
-const ratio = (a, b) => (a != null && b != null ? a / b : null);
+// A row's ratio of column a to column b: the median of the repetitions' own ratios.
+const ratio = (r, a, b) => pairedRatio(r.samples, a, b);
 const fmtRatio = (r) => (r == null ? '—' : `**${r.toFixed(2)}×**`);
 const pct = (x) => (x == null ? '—' : `${(x * 100).toFixed(1)}%`);
 
@@ -58,8 +59,8 @@ function table(rows, withNode) {
   const lines = rows.map((r) => {
     const out = r.output ? [r.output.ours, ...(withNode ? [r.output.native] : []), r.output.web].map(pct).join(' · ') : '—';
     const cells = [r.sink, r.data, fmtBytes(r.rates.ours)];
-    if (withNode) cells.push(r.rates.native == null ? '—' : fmtBytes(r.rates.native), fmtRatio(ratio(r.rates.ours, r.rates.native)));
-    cells.push(r.rates.web == null ? '—' : fmtBytes(r.rates.web), fmtRatio(ratio(r.rates.ours, r.rates.web)), out, goalOf(r.sink));
+    if (withNode) cells.push(r.rates.native == null ? '—' : fmtBytes(r.rates.native), fmtRatio(ratio(r, 'ours', 'native')));
+    cells.push(r.rates.web == null ? '—' : fmtBytes(r.rates.web), fmtRatio(ratio(r, 'ours', 'web')), out, goalOf(r.sink));
     return `| ${cells.join(' | ')} |`;
   });
   return [head, ...lines].join('\n');
@@ -71,9 +72,8 @@ function summary(rows, withNode) {
     if (r.sink === 'CountingSink') {
       parts.push(`CountingSink ${fmtBytes(r.rates.ours)} (goal ≥ 5 GB/s: ${r.rates.ours >= 5e9 ? 'met' : 'not met'})`);
     } else {
-      const base = withNode ? r.rates.native : r.rates.web;
       const what = withNode ? 'Node' : 'web platform';
-      const x = ratio(r.rates.ours, base);
+      const x = ratio(r, 'ours', withNode ? 'native' : 'web');
       parts.push(`${r.sink.split(' ')[0]} ${r.data} ${x.toFixed(2)}× ${what} (${x >= 0.5 ? 'met' : 'not met'})`);
     }
   }
@@ -106,7 +106,7 @@ console.log(`\n${browserBlock}\n`);
 const note =
   'MB/s of input (1 MB = 10^6 bytes): a 2 MiB pool of deterministic data, written as 64 KiB chunks ' +
   'through `new Writable({ sink })` with backpressure, as many passes as take ~' +
-  `${targetMs} ms; median of ${reps} interleaved runs. \`GzipSink\` writes into a \`CountingSink\`; ` +
+  `${targetMs} ms; median of ${reps} interleaved runs (after two untimed rounds, the order turning each time; a ratio is the median of the runs' own ratios). \`GzipSink\` writes into a \`CountingSink\`; ` +
   '`crypto.subtle.digest` is one-shot over the whole pool (it cannot stream); "gzip output" is the ' +
   'compressed size as a share of the input. Each implementation\'s result is checked once before timing.';
 

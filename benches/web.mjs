@@ -17,14 +17,15 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as api from '../pkg/node.mjs';
 import { measureWeb, fmtRate, nodeToWebMaker } from './page/web-measure.mjs';
-import { median, settings } from './page/harness.mjs';
+import { median, pairedRatio, settings } from './page/harness.mjs';
 import { runInChromium, updateReadme, parseArgs, root } from './page/host.mjs';
 
 const opts = parseArgs(process.argv.slice(2), path.join(root, 'build', 'bench-web.json'));
 const { reps } = settings(opts.quick);
 const t0 = Date.now();
 
-const ratio = (a, b) => (a != null && b != null ? a / b : null);
+// A row's ratio of column a to column b: the median of the repetitions' own ratios.
+const ratio = (r, a, b) => pairedRatio(r.samples, a, b);
 const fmtRatio = (r) => (r == null ? 'n/a' : `**${r.toFixed(2)}×**`);
 
 // Columns: the plain stream; our face over the same JS sink object (the face's own overhead);
@@ -35,16 +36,16 @@ function table(rows, withToWeb) {
     ['chunk', (r) => r.chunk, '---'],
     ['plain JS sink', (r) => fmtRate(r.rates.plain), '---:'],
     ['ours, same JS sink', (r) => fmtRate(r.rates.oursJs), '---:'],
-    ['ours (JS sink) / plain', (r) => fmtRatio(ratio(r.rates.oursJs, r.rates.plain)), '---:'],
+    ['ours (JS sink) / plain', (r) => fmtRatio(ratio(r, 'oursJs', 'plain')), '---:'],
     ['ours, `CountingSink`', (r) => fmtRate(r.rates.ours), '---:'],
-    ['ours (`CountingSink`) / plain', (r) => fmtRatio(ratio(r.rates.ours, r.rates.plain)), '---:'],
+    ['ours (`CountingSink`) / plain', (r) => fmtRatio(ratio(r, 'ours', 'plain')), '---:'],
     ['copy into wasm (share of a `CountingSink` write)', (r) => fmtCopy(r), '---:'],
   ];
   if (withToWeb) {
     cols.push(
       ['Node `Writable.toWeb`', (r) => fmtRate(r.rates.nodeToWeb), '---:'],
-      ['ours (JS sink) / toWeb', (r) => fmtRatio(ratio(r.rates.oursJs, r.rates.nodeToWeb)), '---:'],
-      ['ours (`CountingSink`) / toWeb', (r) => fmtRatio(ratio(r.rates.ours, r.rates.nodeToWeb)), '---:'],
+      ['ours (JS sink) / toWeb', (r) => fmtRatio(ratio(r, 'oursJs', 'nodeToWeb')), '---:'],
+      ['ours (`CountingSink`) / toWeb', (r) => fmtRatio(ratio(r, 'ours', 'nodeToWeb')), '---:'],
     );
   }
   const line = (cells) => `| ${cells.join(' | ')} |`;
@@ -64,13 +65,13 @@ function goal(label, xs, target) {
 
 function summary(rows, withToWeb) {
   const parts = [
-    goal('ours over the JS sink / plain (the face\'s overhead)', rows.map((r) => ratio(r.rates.oursJs, r.rates.plain)), 0.95),
-    goal('ours over `CountingSink` / plain (face + the copy into wasm)', rows.map((r) => ratio(r.rates.ours, r.rates.plain)), 0.95),
+    goal('ours over the JS sink / plain (the face\'s overhead)', rows.map((r) => ratio(r, 'oursJs', 'plain')), 0.95),
+    goal('ours over `CountingSink` / plain (face + the copy into wasm)', rows.map((r) => ratio(r, 'ours', 'plain')), 0.95),
   ];
   if (withToWeb) {
     parts.push(
-      goal('ours over the JS sink / Node toWeb', rows.map((r) => ratio(r.rates.oursJs, r.rates.nodeToWeb)), 1.5),
-      goal('ours over `CountingSink` / Node toWeb', rows.map((r) => ratio(r.rates.ours, r.rates.nodeToWeb)), 1.5),
+      goal('ours over the JS sink / Node toWeb', rows.map((r) => ratio(r, 'oursJs', 'nodeToWeb')), 1.5),
+      goal('ours over `CountingSink` / Node toWeb', rows.map((r) => ratio(r, 'ours', 'nodeToWeb')), 1.5),
     );
   }
   return parts.join('; ') + '.';
@@ -113,13 +114,13 @@ const note =
   `\`createWritableStream\` over that same object: their ratio is the face's own overhead. ` +
   `\`CountingSink\` copies every chunk into wasm memory (its defined work); the copy column is one ` +
   `\`Uint8Array.prototype.set\` of the chunk and its share of one \`CountingSink\` write. ` +
-  `Median of ${reps} interleaved runs of ~${settings(opts.quick).targetMs} ms each.`;
+  `Rates are the median of ${reps} interleaved runs of ~${settings(opts.quick).targetMs} ms each (after two untimed rounds, the order turning each time); a ratio is the median of the runs' own ratios, so it can differ from the ratio of the two rates shown.`;
 
 mkdirSync(path.dirname(opts.json), { recursive: true });
 writeFileSync(
   opts.json,
   JSON.stringify({ node: process.version, browser: browserVersion, reps, rows: { node: nodeRows, chromium: browserRows } }, null, 2),
 );
-console.log(`(${((Date.now() - t0) / 1000).toFixed(1)} s; median ratio in Node: ours (JS sink)/plain ${median(nodeRows.map((r) => r.rates.oursJs / r.rates.plain)).toFixed(2)}×, ours (CountingSink)/plain ${median(nodeRows.map((r) => r.rates.ours / r.rates.plain)).toFixed(2)}×)`);
+console.log(`(${((Date.now() - t0) / 1000).toFixed(1)} s; median ratio in Node: ours (JS sink)/plain ${median(nodeRows.map((r) => ratio(r, 'oursJs', 'plain'))).toFixed(2)}×, ours (CountingSink)/plain ${median(nodeRows.map((r) => ratio(r, 'ours', 'plain'))).toFixed(2)}×)`);
 
 if (opts.updateReadme) updateReadme('bench-web', `${nodeBlock}\n\n${browserBlock}\n\n${note}`);

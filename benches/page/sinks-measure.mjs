@@ -184,9 +184,9 @@ export async function measureSinks(api, { quick = false, log = () => {}, native 
   const rows = [];
 
   const row = async (sink, data, runs, extra = {}) => {
-    const passRates = await measureRow(runs, { reps, targetMs, start: 1 });
+    const { rates: passRates, samples } = await measureRow(runs, { reps, targetMs, start: 1 });
     const rates = Object.fromEntries(Object.entries(passRates).map(([k, v]) => [k, v * POOL]));
-    rows.push({ sink, data, rates, ...extra });
+    rows.push({ sink, data, rates, samples, ...extra });
     log(`${sink} · ${data}: ${Object.entries(rates).map(([k, v]) => `${k} ${fmtBytes(v)}`).join(', ')}`);
   };
 

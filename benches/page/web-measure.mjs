@@ -34,7 +34,8 @@ export async function produce(stream, n, chunk) {
  * @param {object} api  the package's exports (`pkg/node.mjs` or `/pkg/browser.js`)
  * @param {{ quick?: boolean, extra?: Record<string, () => { stream: WritableStream, check?: (n: number, size: number) => void }>,
  *           log?: (line: string) => void }} options
- * @returns {Promise<Array<{ chunk: string, size: number, rates: Record<string, number> }>>}
+ * @returns {Promise<Array<{ chunk: string, size: number, rates: Record<string, number>, samples: Record<string, number[]> }>>}
+ *   rates: each column's median; samples: each repetition's rate (for paired ratios)
  */
 export async function measureWeb(api, { quick = false, extra = {}, log = () => {} } = {}) {
   const { reps, targetMs } = settings(quick);
@@ -53,8 +54,8 @@ export async function measureWeb(api, { quick = false, extra = {}, log = () => {
     }
     // The copy first, before the row's streams make garbage.
     const copyNs = measureCopyNs(chunk, reps);
-    const rates = await measureRow(runs, { reps, targetMs, start: 1000 });
-    rows.push({ chunk: label, size, rates, copyNs });
+    const { rates, samples } = await measureRow(runs, { reps, targetMs, start: 1000 });
+    rows.push({ chunk: label, size, rates, samples, copyNs });
     log(`${label}: ${Object.entries(rates).map(([k, v]) => `${k} ${fmtRate(v)}`).join(', ')}, copy ${copyNs.toFixed(0)} ns`);
   }
   return rows;
