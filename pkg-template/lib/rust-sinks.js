@@ -36,7 +36,9 @@ function fastWrite(generic) {
       inboxCap = len;
       memory = null;
     }
-    if (memory === null || memory.byteLength === 0) memory = new Uint8Array(bindings.wasmMemory().buffer);
+    // A view whose memory grew is detached: its length reads 0 (and `length` is read in line by
+    // V8 in Node 20, where `byteLength` is a call).
+    if (memory === null || memory.length === 0) memory = new Uint8Array(bindings.wasmMemory().buffer);
     memory.set(chunk, inboxPtr);
     busy = true;
     let code;
