@@ -13,18 +13,19 @@
 import { Writable as NodeWritable } from 'node:stream';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { makeWritable, produce } from './producer.mjs';
+import { ownProducer } from './producer.mjs';
 
 const [rowsArg, chunksArg = '16', ...builds] = process.argv.slice(2);
 if (!rowsArg) {
   console.error('usage: node benches/compare.mjs ROWS [CHUNKS] [name=pkgdir ...]');
   process.exit(2);
 }
-const impls = [['node', NodeWritable]];
+// [name, Writable class, its own producer (see benches/producer.mjs)]
+const impls = [['node', NodeWritable, await ownProducer('node')]];
 for (const spec of builds.length > 0 ? builds : ['now=pkg']) {
   const [name, dir] = spec.split('=');
   const mod = await import(pathToFileURL(path.resolve(dir, 'node.mjs')).href);
-  impls.push([name, mod.Writable]);
+  impls.push([name, mod.Writable, await ownProducer(name)]);
 }
 const reps = Number(process.env.R ?? 11);
 
@@ -37,7 +38,7 @@ for (const chunk of chunksArg.split(',')) {
     const corkBatch = mode.startsWith('cork') ? 16 : 0;
     const times = Object.fromEntries(impls.map(([name]) => [name, []]));
     for (let r = 0; r < reps; r++) {
-      for (const [name, W] of impls) {
+      for (const [name, W, { makeWritable, produce }] of impls) {
         const w = makeWritable(W, mode, completion, objectMode);
         const t0 = performance.now();
         await produce(w, n, value, corkBatch);

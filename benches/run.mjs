@@ -14,7 +14,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import { Writable as OurWritable } from '../pkg/node.mjs';
-import { completions, makeWritable, produce } from './producer.mjs';
+import { completions, ownProducer } from './producer.mjs';
 
 const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
@@ -60,14 +60,14 @@ function makeStream(impl, mode, chunk, completion) {
     return new StreamxWritable(opts);
   }
   const W = impl === 'node' ? NodeWritable : impl === 'ours' ? OurWritable : RsWritable;
-  return makeWritable(W, mode, completion, objectMode);
+  return producers[impl].makeWritable(W, mode, completion, objectMode);
 }
 
 async function timeRun(impl, mode, chunk, completion, n) {
   const w = makeStream(impl, mode, chunk, completion);
   const value = chunks[chunk].make();
   const t0 = performance.now();
-  await produce(w, n, value, modes[mode].cork);
+  await producers[impl].produce(w, n, value, modes[mode].cork);
   return performance.now() - t0;
 }
 
@@ -119,6 +119,8 @@ async function measureRow(impls, mode, chunk, completion) {
 }
 
 const impls = ['node', 'ours', ...(RsWritable ? ['readable-stream'] : []), ...(StreamxWritable ? ['streamx'] : [])];
+// Each implementation's own producer (see benches/producer.mjs).
+const producers = Object.fromEntries(await Promise.all(impls.map(async (impl) => [impl, await ownProducer(impl)])));
 
 function fmtRate(r) {
   if (r == null) return 'n/a';
