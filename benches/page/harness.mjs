@@ -73,4 +73,4 @@ export async function timed(body) {
   return performance.now() - t0;
 }
 
-export const settings = (quick) => (quick ? { reps: 3, targetMs: 15 } : { reps: 11, targetMs: 50 });
+export const settings = (quick) => (quick ? { reps: 3, targetMs: 15 } : { reps: 21, targetMs: 50 });
