@@ -152,13 +152,19 @@ const NO_LENS = new Uint32Array(0);
 /**
  * The most units the face takes on its own between two calls into the core (a budget capped to
  * this is not exact), so every length fits the core's Uint32Array of them: s.lease while the
- * core refuses buffered writes, when it has no bound of its own.
+ * core refuses buffered writes, when it has no bound of its own. Small enough that s.lease and
+ * s.leaseBase (up to twice this, see crossWrite) stay small integers to V8 (Smi: below 2^31 in
+ * Node, 2^30 where V8 compresses pointers, as in Chromium): at 2^32 - 1 the first refusal or
+ * crossing made them heap numbers, which changed the shape of every stream's state and
+ * deoptimised all the code made for it (cork, 1 KiB chunks, synchronous sink: the row's first
+ * ~500,000 writes at a third of its speed).
  */
-const LENS_MAX = 2 ** 32 - 1;
-/** Drain cycles' running total of units wraps at this, counting the wraps apart, and the WHATWG
- * face reports a steady run this long (see writeToSinkObject): so each stays a small integer
- * (V8's Smi, 31 bits). Past 2^30 a total became a heap number, and the stream's code was
- * deoptimised and made again. (A Node-style steady run past 2^30 units takes that once.) */
+const LENS_MAX = 2 ** 29 - 1;
+/** Drain cycles' and batch cycles' running totals of units wrap at this, counting the wraps
+ * apart, and a steady run this long (or of this many writes) is told to the core (see joinRun):
+ * so each stays a small integer to V8 (see LENS_MAX). A steady run's total past 2^31 became a
+ * heap number, which changed the shape of every stream's state and deoptimised all the code
+ * made for it. */
 const RUN_TOTAL_MAX = 2 ** 29;
 
 /**
@@ -1653,6 +1659,8 @@ function joinRun(s, len) {
   s.runTotal += len;
   if (len > s.runMax) s.runMax = len;
   s.runLast = len;
+  // A run of half a GiB, or of as many writes, is told to the core (see RUN_TOTAL_MAX).
+  if (s.runTotal >= RUN_TOTAL_MAX || s.runCount >= RUN_TOTAL_MAX) flushRun(s);
   completedInCall = true;
   return true;
 }
@@ -1675,9 +1683,7 @@ function runWriteEnded(s, len, uses, result) {
  * was made over (see kWriteReservedQuiet), to `sink.write(chunk)` directly.
  */
 function writeToSinkObject(s, chunk, sink, len) {
-  // A run of half a GiB is told to the core, so its total stays a small integer (RUN_TOTAL_MAX);
-  // not in writeChunk, whose size decides whether V8 inlines it into a producer's loop.
-  if (s.steady && s.runLen < 0 && s.reserveLater === len && s.runTotal < RUN_TOTAL_MAX) {
+  if (s.steady && s.runLen < 0 && s.reserveLater === len) {
     // The chunk's own reservation goes with it (an unreserved write counts it): it may join a
     // run like any callback-less write.
     s.reserveLater = 0;
@@ -1688,7 +1694,6 @@ function writeToSinkObject(s, chunk, sink, len) {
 
 /** writeToSinkObject's write through the core (out of the way of the steady one). */
 function dispatchToSinkObject(s, chunk, sink, len) {
-  if (s.runTotal >= RUN_TOTAL_MAX) flushRun(s);
   const r = coreWrite(s, len, null, RESERVED);
   if ((r & 3) !== W_DISPATCH) return writeNotDispatched(s, chunk, 'buffer', null, r);
   return dispatchWrite(s, chunk, 'buffer', null, r, sink);

@@ -1,0 +1,64 @@
+// Workloads for tests/js/writable/stream-state-keeps-small-integers.test.mjs, run in a child
+// process under --trace-generalization: `node state-workloads.mjs cross|refuse|long-run|web-long-run`.
+// Prints "done <workload>" at the end.
+import { once } from 'node:events';
+import { Writable, createWritableStream } from '../../../pkg/node.mjs';
+
+const workload = process.argv[2];
+
+/** Write `chunk` `n` times (in cork batches of `batch` when not 0), awaiting 'drain' after false. */
+async function produce(w, chunk, n, batch) {
+  let i = 0;
+  while (i < n) {
+    let ok = true;
+    if (batch > 0) {
+      w.cork();
+      for (let k = 0; k < batch && i < n; k++, i++) ok = w.write(chunk);
+      w.uncork();
+    } else {
+      ok = w.write(chunk);
+      i++;
+    }
+    if (!ok) await once(w, 'drain');
+  }
+  w.end();
+  await once(w, 'finish');
+}
+
+if (workload === 'cross') {
+  // Batches of 16 KiB reach the 16 KiB highWaterMark on their last write.
+  for (const writev of [false, true]) {
+    const options = { highWaterMark: 16384, write: (c, e, cb) => cb() };
+    if (writev) options.writev = (entries, cb) => cb();
+    await produce(new Writable(options), Buffer.alloc(1024, 1), 4000, 16);
+  }
+} else if (workload === 'refuse') {
+  // Past the highWaterMark behind a write in flight, every write is buffered and returns false.
+  const w = new Writable({ highWaterMark: 4096, write: (c, e, cb) => setImmediate(cb) });
+  const chunk = Buffer.alloc(1024, 1);
+  for (let round = 0; round < 50; round++) {
+    for (let k = 0; k < 20; k++) w.write(chunk);
+    await once(w, 'drain');
+  }
+  w.end();
+  await once(w, 'finish');
+} else if (workload === 'long-run') {
+  // 270,000 writes of 8 KiB to a sink that completes at once: 2.2 GB (past 2^31, V8's largest
+  // small integer in Node; 2^30 where pointers are compressed, as in Chromium) in one steady run.
+  await produce(new Writable({ write: (c, e, cb) => cb() }), Buffer.alloc(8192, 1), 270000, 0);
+} else if (workload === 'web-long-run') {
+  // The same through the WHATWG face over a sink object.
+  let bytes = 0;
+  const writer = createWritableStream({ write: (chunk) => void (bytes += chunk.length) }).getWriter();
+  const chunk = new Uint8Array(8192);
+  const n = 270000;
+  for (let i = 0; i < n; i++) {
+    await writer.ready;
+    writer.write(chunk);
+  }
+  await writer.close();
+  if (bytes !== n * chunk.length) throw new Error(`the sink saw ${bytes} bytes`);
+} else {
+  throw new Error(`unknown workload ${workload}`);
+}
+console.log(`done ${workload}`);
