@@ -161,11 +161,14 @@ const NO_LENS = new Uint32Array(0);
  */
 const LENS_MAX = 2 ** 29 - 1;
 /** Drain cycles' and batch cycles' running totals of units wrap at this, counting the wraps
- * apart, and a steady run this long (or of this many writes) is told to the core (see joinRun):
- * so each stays a small integer to V8 (see LENS_MAX). A steady run's total past 2^31 became a
+ * apart; a steady run this long (or of this many writes) is told to the core (see joinRun), and
+ * no drain or batch cycle starts once the cycles' writes reach it (cork(), idleWrite), so the
+ * core hears of them: so each stays a small integer to V8 (see LENS_MAX). A steady run's total past 2^31 became a
  * heap number, which changed the shape of every stream's state and deoptimised all the code
  * made for it. */
 const RUN_TOTAL_MAX = 2 ** 29;
+/** s.uses counts uses of the core modulo 2^30 (a small integer to V8; only its changes matter). */
+const USES_MASK = 2 ** 30 - 1;
 
 /**
  * The stream's core, after reporting a held-back completion if there is one: every use of the
@@ -173,7 +176,7 @@ const RUN_TOTAL_MAX = 2 ** 29;
  */
 function coreOf(s) {
   const core = s.core;
-  s.uses++;
+  s.uses = (s.uses + 1) & USES_MASK;
   flushRuns(s);
   // A held-back return comes before the writes accepted on the budget it gave (the other held
   // completions never coexist with a budget).
@@ -386,7 +389,7 @@ function takeHeld(s) {
     return -1;
   }
   s.pending = 0;
-  s.uses++;
+  s.uses = (s.uses + 1) & USES_MASK;
   heldBatch = takeLease(s);
   if (pending === RETURNED) return C.WD_RETURNED;
   return pending === RETURNED_W ? C.WD_RETURNED_W : 0;
@@ -776,7 +779,9 @@ export class Writable extends EventEmitter {
   // the core are functions of their own.
   cork() {
     const s = this[kFace];
-    if (s.brun === BR_IDLE || s.brun === BR_CORKED) corkBatch(s);
+    // A batch cycle does not start once the cycles' counters are large (see RUN_TOTAL_MAX):
+    // the core hears of them then.
+    if (s.brun === BR_CORKED || (s.brun === BR_IDLE && s.brWrites < RUN_TOTAL_MAX)) corkBatch(s);
     else if (s.lease !== NO_LEASE && s.leaseWriting) s.corkDelta++; // see coreCork
     else coreCork(s);
   }
@@ -1100,7 +1105,7 @@ function coreWrite(s, len, cb, reserved) {
       s.core.reserve(later);
     }
   }
-  s.uses++;
+  s.uses = (s.uses + 1) & USES_MASK;
   if (cb !== null) {
     flags |= cb === s.lastCb ? 2 : 1;
     s.lastCb = cb;
@@ -1573,9 +1578,11 @@ function countBatch(s, tick) {
  * cycle (drainRunWrite, leadWrite), or the core hears of the cycles and takes it.
  */
 function idleWrite(s, chunk, encoding, len) {
+  // No cycle starts once the cycles' counters are large (see RUN_TOTAL_MAX): the core hears of
+  // them with this write.
   if (s.drun === DRUN_IDLE) {
-    if (len >= s.drunMin) return drainRunWrite(s, chunk, encoding, len);
-  } else if (len < s.drunMin) {
+    if (len >= s.drunMin && s.drunWrites < RUN_TOTAL_MAX) return drainRunWrite(s, chunk, encoding, len);
+  } else if (len < s.drunMin && s.brWrites < RUN_TOTAL_MAX) {
     return leadWrite(s, chunk, encoding, len);
   }
   const r = coreWrite(s, len, null, 0);
@@ -2073,7 +2080,7 @@ function polledWriteReturned(s) {
       // The buffered run that led to this write goes with it. (Any other use of the core
       // since the run began would have reported the run: nothing else is held.)
       s.bufRun = 0;
-      s.uses++;
+      s.uses = (s.uses + 1) & USES_MASK;
       op = s.core.syncWriteDone(run);
     } else {
       op = coreOf(s).syncWriteDone(0);
