@@ -15,6 +15,7 @@
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { median } from '../benches/page/harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const columns = ['plain', 'oursJs', 'ours'];
@@ -42,7 +43,6 @@ if (!isMainThread) {
   const sizes = (sizesArg ?? '16,1024,65536').split(',').map(Number);
   const isolates = Number(process.env.ISOLATES ?? 3);
   const n = Number(process.env.N ?? 20000);
-  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
   console.log(`WHATWG face, each column in ${isolates} isolates of its own (Node ${process.version}, ${reps} reps of ${n} writes)`);

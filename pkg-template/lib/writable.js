@@ -170,13 +170,17 @@ const RUN_TOTAL_MAX = 2 ** 29;
 /** s.uses counts uses of the core modulo 2^30 (a small integer to V8; only its changes matter). */
 const USES_MASK = 2 ** 30 - 1;
 
+function countUse(s) {
+  s.uses = (s.uses + 1) & USES_MASK;
+}
+
 /**
  * The stream's core, after reporting a held-back completion if there is one: every use of the
  * core but `coreWrite` goes through here, so the core always knows what the sink has done.
  */
 function coreOf(s) {
   const core = s.core;
-  s.uses = (s.uses + 1) & USES_MASK;
+  countUse(s);
   flushRuns(s);
   // A held-back return comes before the writes accepted on the budget it gave (the other held
   // completions never coexist with a budget).
@@ -389,7 +393,7 @@ function takeHeld(s) {
     return -1;
   }
   s.pending = 0;
-  s.uses = (s.uses + 1) & USES_MASK;
+  countUse(s);
   heldBatch = takeLease(s);
   if (pending === RETURNED) return C.WD_RETURNED;
   return pending === RETURNED_W ? C.WD_RETURNED_W : 0;
@@ -908,12 +912,11 @@ export class Writable extends EventEmitter {
    */
   [kWriteReservedQuiet](chunk, sink) {
     const s = this[kFace];
+    if (sink !== null && (s.objectMode ? chunk !== null : chunk instanceof Uint8Array)) {
+      return this[kWriteToSinkObject](chunk, s.objectMode ? 1 : chunk.length, sink);
+    }
     completedInCall = false;
-    const ret =
-      sink !== null && (s.objectMode ? chunk !== null : chunk instanceof Uint8Array)
-        ? writeToSinkObject(s, chunk, sink, s.objectMode ? 1 : chunk.length)
-        : writeChunk(s, chunk, null, null, RESERVED);
-    if (ret === REJECTED) return REJECTED;
+    if (writeChunk(s, chunk, null, null, RESERVED) === REJECTED) return REJECTED;
     return completedInCall;
   }
 
@@ -1105,7 +1108,7 @@ function coreWrite(s, len, cb, reserved) {
       s.core.reserve(later);
     }
   }
-  s.uses = (s.uses + 1) & USES_MASK;
+  countUse(s);
   if (cb !== null) {
     flags |= cb === s.lastCb ? 2 : 1;
     s.lastCb = cb;
@@ -2080,7 +2083,7 @@ function polledWriteReturned(s) {
       // The buffered run that led to this write goes with it. (Any other use of the core
       // since the run began would have reported the run: nothing else is held.)
       s.bufRun = 0;
-      s.uses = (s.uses + 1) & USES_MASK;
+      countUse(s);
       op = s.core.syncWriteDone(run);
     } else {
       op = coreOf(s).syncWriteDone(0);

@@ -3,34 +3,18 @@
 // Prints "done <workload>" at the end.
 import { once } from 'node:events';
 import { Writable, createWritableStream } from '../../../pkg/node.mjs';
+// The benchmarks' producer: cork batches of `corkBatch` writes (or none), 'drain' awaited after
+// false, then end(); it resolves at 'finish'.
+import { produce } from '../../../benches/producer.mjs';
 
 const workload = process.argv[2];
-
-/** Write `chunk` `n` times (in cork batches of `batch` when not 0), awaiting 'drain' after false. */
-async function produce(w, chunk, n, batch) {
-  let i = 0;
-  while (i < n) {
-    let ok = true;
-    if (batch > 0) {
-      w.cork();
-      for (let k = 0; k < batch && i < n; k++, i++) ok = w.write(chunk);
-      w.uncork();
-    } else {
-      ok = w.write(chunk);
-      i++;
-    }
-    if (!ok) await once(w, 'drain');
-  }
-  w.end();
-  await once(w, 'finish');
-}
 
 if (workload === 'cross') {
   // Batches of 16 KiB reach the 16 KiB highWaterMark on their last write.
   for (const writev of [false, true]) {
     const options = { highWaterMark: 16384, write: (c, e, cb) => cb() };
     if (writev) options.writev = (entries, cb) => cb();
-    await produce(new Writable(options), Buffer.alloc(1024, 1), 4000, 16);
+    await produce(new Writable(options), 4000, Buffer.alloc(1024, 1), 16);
   }
 } else if (workload === 'refuse') {
   // Past the highWaterMark behind a write in flight, every write is buffered and returns false.
@@ -45,7 +29,7 @@ if (workload === 'cross') {
 } else if (workload === 'long-run') {
   // 270,000 writes of 8 KiB to a sink that completes at once: 2.2 GB (past 2^31, V8's largest
   // small integer in Node; 2^30 where pointers are compressed, as in Chromium) in one steady run.
-  await produce(new Writable({ write: (c, e, cb) => cb() }), Buffer.alloc(8192, 1), 270000, 0);
+  await produce(new Writable({ write: (c, e, cb) => cb() }), 270000, Buffer.alloc(8192, 1), 0);
 } else if (workload === 'web-long-run') {
   // The same through the WHATWG face over a sink object.
   let bytes = 0;
