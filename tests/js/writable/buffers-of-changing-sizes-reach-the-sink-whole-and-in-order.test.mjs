@@ -26,24 +26,37 @@ function batch(entries) {
 }
 
 /**
+ * Completes the sink call in flight (`held.done`), then each one its completion starts, while
+ * `more()` holds.
+ */
+async function release(held, more = () => true) {
+  while (held.done !== null && more()) {
+    const done = held.done;
+    held.done = null;
+    done();
+    await turns();
+  }
+}
+
+/**
  * Buffers of SIZES filled one after another. `corked`: each is a cork batch, handed over by its
  * uncork; otherwise each waits behind a write in flight, handed over when that completes.
  */
 function changingBuffers({ objectMode = false, corked = false, writev = true } = {}) {
   return async ({ Writable, log, listen }) => {
-    let hold = null;
+    const held = { done: null };
     const options = {
       objectMode,
       highWaterMark: 1 << 30,
       write(c, e, done) {
         log('write', position(c));
-        hold = done;
+        held.done = done;
       },
     };
     if (writev) {
       options.writev = (entries, done) => {
         log('writev', batch(entries));
-        hold = done;
+        held.done = done;
       };
     }
     const w = listen(new Writable(options));
@@ -54,19 +67,9 @@ function changingBuffers({ objectMode = false, corked = false, writev = true } =
       log('filled', size, w.writableLength, w.writableBuffer.length);
       if (corked) w.uncork();
       // Complete whatever is in flight until the buffer has gone to the sink.
-      while (hold !== null && w.writableBuffer.length > 0) {
-        const done = hold;
-        hold = null;
-        done();
-        await turns();
-      }
+      await release(held, () => w.writableBuffer.length > 0);
     }
-    while (hold !== null) {
-      const done = hold;
-      hold = null;
-      done();
-      await turns();
-    }
+    await release(held);
     w.end();
     await turns();
     log('at the end', props(w));
@@ -90,27 +93,22 @@ test('a sink without writev receives buffers of changing sizes one chunk at a ti
 test('every writev batch of changing sizes is a dense array of exactly its chunks', async () => {
   const { Writable } = await import('../../../pkg/node.mjs');
   const batches = [];
-  let hold = null;
+  const held = { done: null };
   const w = new Writable({
     highWaterMark: 1 << 30,
     write(c, e, done) {
-      hold = done;
+      held.done = done;
     },
     writev(entries, done) {
       batches.push(batch(entries));
-      hold = done;
+      held.done = done;
     },
   });
   let i = 0;
   for (const size of SIZES) {
     w.write(chunk(i++, false));
     for (let k = 1; k < size; k++) w.write(chunk(i++, false));
-    while (hold !== null) {
-      const done = hold;
-      hold = null;
-      done();
-      await turns();
-    }
+    await release(held);
   }
   // Each round: its first write goes alone, the rest as one batch (none when the round is 1).
   const expected = [];
