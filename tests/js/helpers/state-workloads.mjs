@@ -1,6 +1,7 @@
 // Workloads for tests/js/writable/stream-state-keeps-small-integers.test.mjs, run in a child
 // process under --trace-generalization: `node state-workloads.mjs cross|refuse|long-run|web-long-run`.
-// Prints "done <workload>" at the end.
+// Prints "done <workload>" on stderr at the end: V8's trace goes to stdout through C's stdio
+// buffer, flushed in blocks, so a line Node wrote there could land inside one of its lines.
 import { once } from 'node:events';
 import { Writable, createWritableStream } from '../../../pkg/node.mjs';
 // The benchmarks' producer: cork batches of `corkBatch` writes (or none), 'drain' awaited after
@@ -45,4 +46,4 @@ if (workload === 'cross') {
 } else {
   throw new Error(`unknown workload ${workload}`);
 }
-console.log(`done ${workload}`);
+process.stderr.write(`done ${workload}\n`);

@@ -15,7 +15,7 @@ const child = fileURLToPath(new URL('../helpers/state-workloads.mjs', import.met
 function generalizations(workload) {
   const run = spawnSync(process.execPath, ['--trace-generalization', child, workload], { encoding: 'utf8' });
   assert.equal(run.status, 0, `the ${workload} workload failed: ${run.stderr}`);
-  assert.match(run.stdout, /^done /m, `the ${workload} workload did not finish`);
+  assert.match(run.stderr, /^done /m, `the ${workload} workload did not finish`);
   // A field of ours going to a double: `name:s{…}->d{…}` (or from anything to d) in lib/.
   return run.stdout.split('\n').filter((line) => /\[generalizing\]/.test(line) && /->d\{/.test(line) && /\/lib\/[a-z-]+\.js/.test(line));
 }
