@@ -142,12 +142,15 @@ pub fn sink_error(err: SinkError) -> JsValue {
 
 /// Borrows a sink's state mutably, or fails with `ERR_SINK_BUSY` instead of panicking.
 pub fn borrow_mut<T: ?Sized>(cell: &RefCell<T>) -> Result<RefMut<'_, T>, JsValue> {
-    cell.try_borrow_mut().map_err(|_| {
-        error(
-            ERR_SINK_BUSY,
-            "the sink was called again while it was working",
-        )
-    })
+    cell.try_borrow_mut().map_err(|_| busy())
+}
+
+/// The error of a sink called again while it was working (`ERR_SINK_BUSY`).
+fn busy() -> JsValue {
+    error(
+        ERR_SINK_BUSY,
+        "the sink was called again while it was working",
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -502,6 +505,28 @@ pub trait JsSink {
     fn takes_bytes(&self) -> bool {
         false
     }
+
+    /// The inbox write (JS `__writeInbox`): [`JsSink::write`] of bytes JS copied into wasm
+    /// memory, answered as a number ([`INBOX_DONE`], [`INBOX_PENDING`] or [`INBOX_ERROR`], the
+    /// promise or error left for `inbox_outcome()`), or [`INBOX_DECLINED`] for a sink that does
+    /// not take bytes this way ([`JsSink::takes_bytes`]). One call through the trait object per
+    /// chunk: a [`Sink`] answers at once, with no `Completion` in between.
+    fn write_inbox(&mut self, bytes: &[u8]) -> u32 {
+        if !self.takes_bytes() {
+            return INBOX_DECLINED;
+        }
+        match self.write(bytes) {
+            Ok(Completion::Ready) => INBOX_DONE,
+            Ok(Completion::Pending(promise)) => {
+                set_outcome(promise.into());
+                INBOX_PENDING
+            }
+            Err(err) => {
+                set_outcome(err);
+                INBOX_ERROR
+            }
+        }
+    }
 }
 
 impl<S: Sink> JsSink for S {
@@ -512,6 +537,16 @@ impl<S: Sink> JsSink for S {
 
     fn takes_bytes(&self) -> bool {
         true
+    }
+
+    fn write_inbox(&mut self, bytes: &[u8]) -> u32 {
+        match Sink::write(self, bytes) {
+            Ok(()) => INBOX_DONE,
+            Err(err) => {
+                set_outcome(sink_error(err));
+                INBOX_ERROR
+            }
+        }
     }
 
     /// One copy of every chunk into wasm memory, then [`Sink::writev`] on the whole batch.
@@ -606,24 +641,10 @@ mod dispatch {
             else {
                 return INBOX_DECLINED;
             };
-            let mut sink = match borrow_mut(sink) {
-                Ok(sink) => sink,
-                Err(err) => {
-                    set_outcome(err);
-                    return INBOX_ERROR;
-                }
-            };
-            if !sink.takes_bytes() {
-                return INBOX_DECLINED;
-            }
-            match sink.write(bytes) {
-                Ok(Completion::Ready) => INBOX_DONE,
-                Ok(Completion::Pending(promise)) => {
-                    set_outcome(promise.into());
-                    INBOX_PENDING
-                }
-                Err(err) => {
-                    set_outcome(err);
+            match sink.try_borrow_mut() {
+                Ok(mut sink) => sink.write_inbox(bytes),
+                Err(_) => {
+                    set_outcome(busy());
                     INBOX_ERROR
                 }
             }
