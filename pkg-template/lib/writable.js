@@ -913,7 +913,7 @@ export class Writable extends EventEmitter {
   [kWriteReservedQuiet](chunk, sink) {
     const s = this[kFace];
     if (sink !== null && (s.objectMode ? chunk !== null : chunk instanceof Uint8Array)) {
-      return this[kWriteToSinkObject](chunk, s.objectMode ? 1 : chunk.length, sink);
+      return this[kWriteToSinkObject](chunk, s.objectMode ? 1 : chunk.length, sink, true);
     }
     completedInCall = false;
     if (writeChunk(s, chunk, null, null, RESERVED) === REJECTED) return REJECTED;
@@ -923,11 +923,13 @@ export class Writable extends EventEmitter {
   /**
    * kWriteReservedQuiet for a chunk the caller has checked goes to `sink` as it is (a
    * `Uint8Array`, or any chunk but null in objectMode), of `len` units: the WHATWG face's
-   * steady write, short enough for V8 to inline with the web stream's own code.
+   * steady write, short enough for V8 to inline with the web stream's own code. `reserved`:
+   * whether size() reserved the chunk's units (a stream nobody else can see, one made over a
+   * sink object, is told of a chunk only when it arrives).
    */
-  [kWriteToSinkObject](chunk, len, sink) {
+  [kWriteToSinkObject](chunk, len, sink, reserved) {
     completedInCall = false;
-    if (writeToSinkObject(this[kFace], chunk, sink, len) === REJECTED) return REJECTED;
+    if (writeToSinkObject(this[kFace], chunk, sink, len, reserved) === REJECTED) return REJECTED;
     return completedInCall;
   }
 
@@ -1692,19 +1694,20 @@ function runWriteEnded(s, len, uses, result) {
  * The WHATWG face's write of a chunk that needs no normalising straight into the sink object it
  * was made over (see kWriteReservedQuiet), to `sink.write(chunk)` directly.
  */
-function writeToSinkObject(s, chunk, sink, len) {
-  if (s.steady && s.runLen < 0 && s.reserveLater === len) {
+function writeToSinkObject(s, chunk, sink, len, reserved) {
+  if (s.steady && s.runLen < 0 && s.reserveLater === (reserved ? len : 0)) {
     // The chunk's own reservation goes with it (an unreserved write counts it): it may join a
     // run like any callback-less write.
     s.reserveLater = 0;
     return runWrite(s, chunk, 'buffer', len, sink);
   }
-  return dispatchToSinkObject(s, chunk, sink, len);
+  return dispatchToSinkObject(s, chunk, sink, len, reserved ? RESERVED : 0);
 }
 
 /** writeToSinkObject's write through the core (out of the way of the steady one). */
-function dispatchToSinkObject(s, chunk, sink, len) {
-  const r = coreWrite(s, len, null, RESERVED);
+function dispatchToSinkObject(s, chunk, sink, len, reserved) {
+  // The WHATWG face waits for each chunk's completion itself: no drain cycles there.
+  const r = coreWrite(s, len, null, reserved) & ~C.DRAIN_CYCLE;
   if ((r & 3) !== W_DISPATCH) return writeNotDispatched(s, chunk, 'buffer', null, r);
   return dispatchWrite(s, chunk, 'buffer', null, r, sink);
 }
