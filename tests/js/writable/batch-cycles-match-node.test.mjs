@@ -342,6 +342,13 @@ for (const complete of ['sync', 'microtask', 'setImmediate']) {
     await sameAsNode(batchCycles({ complete, writev: false, max: 1, batches: 12 }));
   });
 
+  test(`cork batches of empty writes, to a sink without writev, go to it as in Node (${complete})`, async () => {
+    // Every other batch is all empty writes (of one length, as a batch of 16 B writes is),
+    // which the face must not hand out one at a time as a batch cycle.
+    await sameAsNode(batchCycles({ complete, writev: false, max: 3, batches: 12, size: (b) => (b % 2 === 0 ? 0 : 2) }));
+    await sameAsNode(batchCycles({ complete, writev: false, max: 3, batches: 12, size: (b, j) => (b % 2 === 0 ? 0 : j) }));
+  });
+
   test(`cork batches below and past the highWaterMark in turn batch and drain as in Node (${complete})`, async () => {
     await sameAsNode(batchCycles({ complete, hwm: 16, max: 8, batches: 12, size: (b) => (b % 3 === 0 ? 4 : 1) }));
   });
