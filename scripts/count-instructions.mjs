@@ -15,7 +15,10 @@
 // JS from node's --perf-basic-prof map, wasm by name when the build kept its name section
 // (pass --names to make such a copy of pkg/ from target/ in build/names-pkg and count that).
 // N (default 150000), WARM (default 20000) and HWM (the streams' highWaterMark, their default
-// when unset: e.g. HWM=262144 for a buffer of 16,384 16-byte writes) from the environment.
+// when unset: e.g. HWM=262144 for a buffer of 16,384 16-byte writes) from the environment;
+// BEFORE (rows, as ROWS) runs those rows first, 5 streams of WARM writes each, each through a
+// producer of its own: the row as the benchmark's table meets it, after the rows before it there
+// (e.g. BEFORE=plain:sync:16,writev:sync:16,cork:sync:16 for cork+writev:sync:16).
 // The default warm-up can be too short where a function runs once a 'drain' cycle: V8 then
 // compiles it inside the counted stream, and the compilation (millions of instructions, on one
 // thread) counts as the writes'. A count says so when V8's optimising compiler ran there, for a
@@ -33,13 +36,21 @@ if (process.argv[2] === '--child') {
   // The measured process: warm-up, then n writes through the row's producer.
   const [, , , impl, row, nArg] = process.argv;
   const { Writable } = impl === 'node' ? await import('node:stream') : await import(pathToFileURL(path.join(impl, 'node.mjs')).href);
-  const { makeWritable, produce } = await import(pathToFileURL(path.join(root, 'benches', 'producer.mjs')).href);
+  const { makeWritable, produce, ownProducer } = await import(pathToFileURL(path.join(root, 'benches', 'producer.mjs')).href);
   const [mode, completion, chunk] = row.split(':');
   const objectMode = chunk === 'obj';
   const value = objectMode ? { id: 1 } : Buffer.alloc(Number(chunk), 1);
   const cork = mode.startsWith('cork') ? 16 : 0;
   const warm = Number(process.env.WARM ?? 20000);
   const hwm = process.env.HWM ? Number(process.env.HWM) : undefined;
+  // Rows run first, each through a producer of its own, as the benchmark's table runs them
+  // before this one.
+  for (const before of process.env.BEFORE ? process.env.BEFORE.split(',') : []) {
+    const [m, c, k] = before.split(':');
+    const v = k === 'obj' ? { id: 1 } : Buffer.alloc(Number(k), 1);
+    const other = await ownProducer(before);
+    for (let r = 0; r < 5; r++) await other.produce(other.makeWritable(Writable, m, c, k === 'obj', hwm), warm, v, m.startsWith('cork') ? 16 : 0);
+  }
   for (let r = 0; r < 5; r++) await produce(makeWritable(Writable, mode, completion, objectMode, hwm), warm, value, cork);
   const n = Number(nArg);
   if (n > 0) await produce(makeWritable(Writable, mode, completion, objectMode, hwm), n, value, cork);
