@@ -7,7 +7,8 @@
 // (w.write, w.cork, new W) learn one class. Shared, they see every class; V8 then optimises them
 // for none, and a class whose write() it would inline into the producer's loop loses the most.
 // Node's own Writable ran 17-20 M writes/s with a shared producer and 24-25 M/s with its own
-// (cork+writev, 16 B, synchronous sink).
+// (cork+writev, 16 B, synchronous sink). The table (benches/run.mjs) gives each row its own too:
+// the loop's call sites then learn one way of writing, not also the rows run before.
 
 /** How the sink completes each write (or writev batch). */
 export const completions = {
