@@ -36,24 +36,26 @@ if (process.argv[2] === '--child') {
   // The measured process: warm-up, then n writes through the row's producer.
   const [, , , impl, row, nArg] = process.argv;
   const { Writable } = impl === 'node' ? await import('node:stream') : await import(pathToFileURL(path.join(impl, 'node.mjs')).href);
-  const { makeWritable, produce, ownProducer } = await import(pathToFileURL(path.join(root, 'benches', 'producer.mjs')).href);
-  const [mode, completion, chunk] = row.split(':');
-  const objectMode = chunk === 'obj';
-  const value = objectMode ? { id: 1 } : Buffer.alloc(Number(chunk), 1);
-  const cork = mode.startsWith('cork') ? 16 : 0;
+  const producer = await import(pathToFileURL(path.join(root, 'benches', 'producer.mjs')).href);
   const warm = Number(process.env.WARM ?? 20000);
   const hwm = process.env.HWM ? Number(process.env.HWM) : undefined;
+  // One stream of `writes` writes of the row `spec` (mode:completion:chunk) through `through`.
+  const stream = (through, spec, writes) => {
+    const [mode, completion, chunk] = spec.split(':');
+    const objectMode = chunk === 'obj';
+    const value = objectMode ? { id: 1 } : Buffer.alloc(Number(chunk), 1);
+    const w = through.makeWritable(Writable, mode, completion, objectMode, hwm);
+    return through.produce(w, writes, value, mode.startsWith('cork') ? 16 : 0);
+  };
   // Rows run first, each through a producer of its own, as the benchmark's table runs them
   // before this one.
   for (const before of process.env.BEFORE ? process.env.BEFORE.split(',') : []) {
-    const [m, c, k] = before.split(':');
-    const v = k === 'obj' ? { id: 1 } : Buffer.alloc(Number(k), 1);
-    const other = await ownProducer(before);
-    for (let r = 0; r < 5; r++) await other.produce(other.makeWritable(Writable, m, c, k === 'obj', hwm), warm, v, m.startsWith('cork') ? 16 : 0);
+    const other = await producer.ownProducer(before);
+    for (let r = 0; r < 5; r++) await stream(other, before, warm);
   }
-  for (let r = 0; r < 5; r++) await produce(makeWritable(Writable, mode, completion, objectMode, hwm), warm, value, cork);
+  for (let r = 0; r < 5; r++) await stream(producer, row, warm);
   const n = Number(nArg);
-  if (n > 0) await produce(makeWritable(Writable, mode, completion, objectMode, hwm), n, value, cork);
+  if (n > 0) await stream(producer, row, n);
   process.exit(0);
 }
 
