@@ -9,7 +9,7 @@
 //   writer.desiredSize === highWaterMark − writable.writableLength
 // and `writer.ready` is pending exactly while that is ≤ 0.
 
-import { Writable, kCompletionHook, kReserve, kUnreserve, kWriteReserved, kWriteReservedQuiet, kWriteToSinkObject } from './writable.js';
+import { Writable, faceState, kCompletionHook, kReserve, kUnreserve, kWriteReserved, kWriteReservedQuiet, writeSinkObject } from './writable.js';
 import { errors } from './errors.js';
 
 /** UTF-8 length of a string without encoding it. */
@@ -111,6 +111,7 @@ export function toWeb(writable, { exclusive = false, onAbort = null, sink = null
   // and a chunk is counted in the core when it arrives (size() costs as little as the plain
   // ByteLengthQueuingStrategy's, ~90 instructions a write less in Node 20).
   const reserving = sink === null;
+  const face = faceState(writable);
 
   const giveBack = () => {
     if (unarrived > 0) writable[kUnreserve](unarrived);
@@ -183,7 +184,7 @@ export function toWeb(writable, { exclusive = false, onAbort = null, sink = null
         // the short way: the web stream's own code calls this for every chunk, and V8 inlines
         // only so much of a chain of calls into it.
         if (sink !== null && (objectMode ? chunk !== null : chunk instanceof Uint8Array)) {
-          const done = writable[kWriteToSinkObject](chunk, objectMode ? 1 : chunk.length, sink, false);
+          const done = writeSinkObject(face, chunk, sink, objectMode ? 1 : chunk.length);
           return done === true ? undefined : completion(done);
         }
         return writeOther(chunk);

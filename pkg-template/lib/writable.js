@@ -44,7 +44,6 @@ export const kWriteReserved = Symbol('kWriteReserved');
 // if any) when the sink completes it.
 export const kWriteReservedQuiet = Symbol('kWriteReservedQuiet');
 export const kCompletionHook = Symbol('kCompletionHook');
-export const kWriteToSinkObject = Symbol('kWriteToSinkObject');
 let completedInCall = false;
 // Units reserved by the WHATWG face's size() are not reported to the core at once: they wait in
 // s.reserveLater and go with the next use of the core (coreOf), or, for the chunk they
@@ -925,23 +924,12 @@ export class Writable extends EventEmitter {
   [kWriteReservedQuiet](chunk, sink) {
     const s = this[kFace];
     if (sink !== null && (s.objectMode ? chunk !== null : chunk instanceof Uint8Array)) {
-      return this[kWriteToSinkObject](chunk, s.objectMode ? 1 : chunk.length, sink, true);
+      completedInCall = false;
+      if (writeToSinkObject(s, chunk, sink, s.objectMode ? 1 : chunk.length) === REJECTED) return REJECTED;
+      return completedInCall;
     }
     completedInCall = false;
     if (writeChunk(s, chunk, null, null, RESERVED) === REJECTED) return REJECTED;
-    return completedInCall;
-  }
-
-  /**
-   * kWriteReservedQuiet for a chunk the caller has checked goes to `sink` as it is (a
-   * `Uint8Array`, or any chunk but null in objectMode), of `len` units: the WHATWG face's
-   * steady write, short enough for V8 to inline with the web stream's own code. `reserved`:
-   * whether size() reserved the chunk's units (a stream nobody else can see, one made over a
-   * sink object, is told of a chunk only when it arrives).
-   */
-  [kWriteToSinkObject](chunk, len, sink, reserved) {
-    completedInCall = false;
-    if (writeToSinkObject(this[kFace], chunk, sink, len, reserved) === REJECTED) return REJECTED;
     return completedInCall;
   }
 
@@ -1752,20 +1740,70 @@ function runWriteEnded(s, len, uses, result) {
 }
 
 /**
- * The WHATWG face's write of a chunk that needs no normalising straight into the sink object it
- * was made over (see kWriteReservedQuiet), to `sink.write(chunk)` directly.
+ * kWriteReservedQuiet's write of a reserved chunk that goes as it is to the sink object the
+ * stream was made over, to `sink.write(chunk)` directly (the unreserved one: writeSinkObject).
  */
-function writeToSinkObject(s, chunk, sink, len, reserved) {
-  if (s.steady && s.runLen < 0 && s.reserveLater === (reserved ? len : 0)) {
-    // The chunk's own reservation goes with it (an unreserved write counts it): it may join a
-    // run like any callback-less write.
+function writeToSinkObject(s, chunk, sink, len) {
+  if (s.steady && s.runLen < 0 && s.reserveLater === len) {
+    // The chunk's own reservation goes with it: it may join a run like any callback-less write.
     s.reserveLater = 0;
     return runWrite(s, chunk, 'buffer', len, sink);
   }
-  return dispatchToSinkObject(s, chunk, sink, len, reserved ? RESERVED : 0);
+  return dispatchToSinkObject(s, chunk, sink, len, RESERVED);
 }
 
-/** writeToSinkObject's write through the core (out of the way of the steady one). */
+/**
+ * The face state of one of our writables (`s`), for the WHATWG face's writeSinkObject.
+ */
+export function faceState(writable) {
+  return writable[kFace];
+}
+
+/**
+ * The WHATWG face's write of an unreserved chunk that goes as it is (see kWriteReservedQuiet) to
+ * the sink object a stream was made over (createWritableStream): true when the sink completed it
+ * inside its call, false when it completes later (kCompletionHook), REJECTED when refused.
+ * The steady write is runWrite's, leaner: nobody but the web stream sees this writable, so
+ * nothing uses the core during the sink call, and a sink object completes by what its write
+ * returns (nothing: done), not through s.onWrite, unless it returns a promise or throws.
+ */
+export function writeSinkObject(s, chunk, sink, len) {
+  if (s.steady && s.runLen < 0 && s.reserveLater === 0) {
+    s.runLen = len;
+    const uses = s.uses;
+    let result;
+    try {
+      result = sink.write(chunk);
+    } catch (err) {
+      return sinkObjectRunEnded(s, len, uses, err, true);
+    }
+    if (result === undefined && s.runLen >= 0) return joinRun(s, len);
+    return sinkObjectRunEnded(s, len, uses, result, false);
+  }
+  completedInCall = false;
+  if (dispatchToSinkObject(s, chunk, sink, len, 0) === REJECTED) return REJECTED;
+  return completedInCall;
+}
+
+/**
+ * writeSinkObject's end for a sink call that threw or returned something: its outcome reaches
+ * s.onWrite as it would have inside the call (callSinkObject), then the write ends as runWrite's.
+ */
+function sinkObjectRunEnded(s, len, uses, outcome, threw) {
+  const outer = s.inDispatch;
+  s.inDispatch = true;
+  try {
+    if (threw) sinkObjectThrew(s, outcome);
+    else sinkObjectReturned(s, outcome);
+  } finally {
+    s.inDispatch = outer;
+  }
+  completedInCall = false;
+  if (runWriteEnded(s, len, uses, undefined) === REJECTED) return REJECTED;
+  return completedInCall;
+}
+
+/** The write of writeToSinkObject or writeSinkObject through the core (out of the way of the steady one). */
 function dispatchToSinkObject(s, chunk, sink, len, reserved) {
   // The WHATWG face waits for each chunk's completion itself: no drain cycles there.
   const r = coreWrite(s, len, null, reserved) & ~C.DRAIN_CYCLE;

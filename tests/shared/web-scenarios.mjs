@@ -543,6 +543,89 @@ add('spec', 'over a sink object, a write refused after close() leaves every acce
   assert.deepEqual(calls, ['write ab', 'write cdef', 'final']);
 });
 
+/**
+ * A sink object whose write(chunk) does `answer(i)` for its i-th call (the first ones complete
+ * at once, so the stream is in its steady state when a later one answers otherwise), recording
+ * the first byte of each chunk, and its destroy(err).
+ */
+function answeringSink(answer) {
+  const sink = {
+    seen: [],
+    destroyed: [],
+    write(chunk) {
+      const i = sink.seen.length;
+      sink.seen.push(chunk[0]);
+      return answer(i);
+    },
+    destroy(err) {
+      sink.destroyed.push(err);
+    },
+  };
+  return sink;
+}
+
+/** Writes bytes [0], [1], … [n-1] through `writer`, each tracked. */
+function writeNumbered(writer, n) {
+  const out = [];
+  for (let i = 0; i < n; i++) out.push(track(writer.write(new Uint8Array([i]))));
+  return out;
+}
+
+add('spec', 'over a sink object, a write() that throws after writes it completed at once errors the stream with the thrown error', async (api) => {
+  const boom = new Error('sink threw');
+  const sink = answeringSink((i) => {
+    if (i === 3) throw boom;
+    return undefined;
+  });
+  const writer = api.createWritableStream(sink, { highWaterMark: 8 }).getWriter();
+  await settle();
+  const writes = writeNumbered(writer, 5);
+  await settle();
+  assert.deepEqual(writes.map((t) => t.state), ['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected']);
+  assert.same(writes[3].reason, boom, 'the write whose sink call threw rejects with the thrown error');
+  assert.same(writes[4].reason, boom, 'the queued write rejects with the same error');
+  assert.deepEqual(sink.seen, [0, 1, 2, 3], 'nothing after the throw reached the sink');
+  assert.equal(writer.desiredSize, null, 'desiredSize is null once errored');
+  assert.same(await assert.rejects(writer.write(new Uint8Array([9]))), boom, 'a later write rejects with the same error');
+  assert.same(await assert.rejects(writer.closed), boom, 'writer.closed rejects with it');
+  assert.deepEqual(sink.destroyed, [boom], 'destroy gets the thrown error, once');
+});
+
+add('spec', 'over a sink object, a write() returning a value that is not a promise completes that write at once', async (api) => {
+  const sink = answeringSink((i) => [undefined, 42, 'done', null, false][i % 5]);
+  const writer = api.createWritableStream(sink, { highWaterMark: 4 }).getWriter();
+  await settle();
+  for (let i = 0; i < 10; i++) {
+    const t = track(writer.write(new Uint8Array([i])));
+    assert.equal(writer.desiredSize, 3, `write ${i}: one byte buffered until its promise settles`);
+    await settle();
+    assert.equal(t.state, 'fulfilled', `write ${i} fulfils`);
+    assert.equal(writer.desiredSize, 4, `write ${i}: nothing buffered once it settled`);
+  }
+  await writer.close();
+  assert.deepEqual(sink.seen, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(sink.destroyed, [undefined], 'destroy without an error after close');
+});
+
+add('spec', 'over a sink object, a rejected promise from write() after writes it completed at once errors the stream with its reason', async (api) => {
+  const nope = new Error('sink rejected');
+  let reject = null;
+  const sink = answeringSink((i) => (i === 2 ? new Promise((_, r) => (reject = r)) : undefined));
+  const writer = api.createWritableStream(sink, { highWaterMark: 8 }).getWriter();
+  await settle();
+  const writes = writeNumbered(writer, 4);
+  await settle();
+  assert.deepEqual(writes.map((t) => t.state), ['fulfilled', 'fulfilled', 'pending', 'pending'], 'the third write waits for its promise');
+  assert.equal(writer.desiredSize, 6, 'two bytes buffered: the one in flight and the one queued');
+  reject(nope);
+  await settle();
+  assert.same(writes[2].reason, nope, 'the write rejects with the reason');
+  assert.same(writes[3].reason, nope, 'the queued write rejects with the same reason');
+  assert.deepEqual(sink.seen, [0, 1, 2]);
+  assert.same(await assert.rejects(writer.closed), nope);
+  assert.deepEqual(sink.destroyed, [nope], 'destroy gets the reason, once');
+});
+
 add('spec', 'a write from a ready callback keeps the numbers in agreement', async (api) => {
   const sink = createScriptedSink({ mode: 'hang' });
   const w = new api.Writable({ highWaterMark: 4, ...sink.options });
