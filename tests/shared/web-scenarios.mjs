@@ -626,6 +626,39 @@ add('spec', 'over a sink object, a rejected promise from write() after writes it
   assert.deepEqual(sink.destroyed, [nope], 'destroy gets the reason, once');
 });
 
+add('spec', 'over a sink object in objectMode, every value reaches write() as it is and desiredSize counts chunks', async (api) => {
+  const seen = [];
+  let release = null;
+  const sink = {
+    write(value) {
+      seen.push(value);
+      // The fourth value waits, so the ones after it queue up and are counted.
+      if (seen.length === 4) return new Promise((resolve) => (release = resolve));
+      return undefined;
+    },
+  };
+  const writer = api.createWritableStream(sink, { highWaterMark: 3, objectMode: true }).getWriter();
+  await settle();
+  const obj = { id: 1 };
+  const bytes = new Uint8Array([1, 2]);
+  const values = [obj, 'text', 42, bytes, false, [1, 2]];
+  const writes = values.map((v) => track(writer.write(v)));
+  await settle();
+  assert.equal(seen.length, 4, 'three completed at once, the fourth in flight');
+  assert.equal(writer.desiredSize, 0, 'three chunks buffered: the one in flight and two queued');
+  assert.equal(await stateOf(writer.ready), 'pending', 'ready waits while desiredSize is 0');
+  release();
+  await settle();
+  assert.ok(writes.every((t) => t.state === 'fulfilled'), 'every write fulfils');
+  assert.equal(writer.desiredSize, 3, 'nothing buffered');
+  assert.same(seen[0], obj, 'the object itself');
+  assert.same(seen[3], bytes, 'the Uint8Array itself');
+  assert.deepEqual(seen.slice(1, 3), ['text', 42]);
+  assert.equal(seen[4], false);
+  assert.deepEqual(seen[5], [1, 2]);
+  await writer.close();
+});
+
 add('spec', 'a write from a ready callback keeps the numbers in agreement', async (api) => {
   const sink = createScriptedSink({ mode: 'hang' });
   const w = new api.Writable({ highWaterMark: 4, ...sink.options });
