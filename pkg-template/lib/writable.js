@@ -924,9 +924,7 @@ export class Writable extends EventEmitter {
   [kWriteReservedQuiet](chunk, sink) {
     const s = this[kFace];
     if (sink !== null && (s.objectMode ? chunk !== null : chunk instanceof Uint8Array)) {
-      completedInCall = false;
-      if (writeToSinkObject(s, chunk, sink, s.objectMode ? 1 : chunk.length) === REJECTED) return REJECTED;
-      return completedInCall;
+      return writeToSinkObject(s, chunk, sink, s.objectMode ? 1 : chunk.length);
     }
     completedInCall = false;
     if (writeChunk(s, chunk, null, null, RESERVED) === REJECTED) return REJECTED;
@@ -999,7 +997,7 @@ function writeNormalized(s, chunk, encoding, cb, reserved) {
 /** writeChunk's write of `len` units not taken on the lease. */
 function writeLen(s, chunk, encoding, cb, reserved, len) {
   if (cb === null && reserved === 0) {
-    if (s.steady && s.runLen < 0) return runWrite(s, chunk, encoding, len, null);
+    if (s.steady && s.runLen < 0) return runWrite(s, chunk, encoding, len);
     // Idle in drain cycles or in batch cycles (DRUN_IDLE and BR_IDLE are both 1, and the
     // phases never run together): one test here, so V8 still inlines this function.
     if ((s.drun | s.brun) === 1) return idleWrite(s, chunk, encoding, len);
@@ -1194,9 +1192,8 @@ function callSink(s, chunk, encoding, sink) {
 }
 
 /**
- * The sink object's `write(chunk)` (the WHATWG face's, see kWriteReservedQuiet), completing through
- * s.onWrite as sink.js's `settle` would; a run write's synchronous completion (the sink returned
- * nothing) is recorded as onWrite's first case would record it, without the call.
+ * The sink object's `write(chunk)` (the WHATWG face's, see kWriteReservedQuiet) of a write the
+ * core dispatched, completing through s.onWrite as sink.js's `settle` would.
  */
 function callSinkObject(s, chunk, sink) {
   let result;
@@ -1206,8 +1203,7 @@ function callSinkObject(s, chunk, sink) {
     sinkObjectThrew(s, err);
     return;
   }
-  if (result === undefined && s.inDispatch && s.runLen >= 0 && s.runDone === 0) s.runDone = SYNC_OK;
-  else sinkObjectReturned(s, result);
+  sinkObjectReturned(s, result);
 }
 
 // callSinkObject's other outcomes, out of its way (its size decides whether V8 inlines it).
@@ -1686,21 +1682,21 @@ function leadDone(s) {
 }
 
 /**
- * A callback-less write in the steady state (to `stream._write`, or to the WHATWG face's `sink`
- * object): the core said a write now would be dispatched and, completed inside its sink call,
- * change nothing but counters. So the face calls the sink on its own; if the sink completes
- * inside the call and nothing else touched the core, the write joins the run the core hears of
- * later (flushRun). Otherwise the core hears of the run and of this write now, and it ends as
- * any dispatched write.
+ * A callback-less write in the steady state (to `stream._write`; the WHATWG face's to its sink
+ * object is sinkObjectRunWrite): the core said a write now would be dispatched and, completed
+ * inside its sink call, change nothing but counters. So the face calls the sink on its own; if
+ * the sink completes inside the call and nothing else touched the core, the write joins the run
+ * the core hears of later (flushRun). Otherwise the core hears of the run and of this write
+ * now, and it ends as any dispatched write.
  */
-function runWrite(s, chunk, encoding, len, sink) {
+function runWrite(s, chunk, encoding, len) {
   s.runLen = len;
   const outer = s.inDispatch;
   s.inDispatch = true;
   const uses = s.uses;
   let result;
   try {
-    result = callSink(s, chunk, encoding, sink);
+    result = callSink(s, chunk, encoding, null);
   } catch (err) {
     // The core must have this write in flight, as after any dispatch whose sink call threw.
     if (s.runLen >= 0) flushRun(s);
@@ -1741,15 +1737,17 @@ function runWriteEnded(s, len, uses, result) {
 
 /**
  * kWriteReservedQuiet's write of a reserved chunk that goes as it is to the sink object the
- * stream was made over, to `sink.write(chunk)` directly (the unreserved one: writeSinkObject).
+ * stream was made over (the unreserved one: writeSinkObject). Both answer as kWriteReservedQuiet
+ * does: true when the sink completed the chunk inside its call, false when it completes later
+ * (kCompletionHook), REJECTED when refused.
  */
 function writeToSinkObject(s, chunk, sink, len) {
   if (s.steady && s.runLen < 0 && s.reserveLater === len) {
     // The chunk's own reservation goes with it: it may join a run like any callback-less write.
     s.reserveLater = 0;
-    return runWrite(s, chunk, 'buffer', len, sink);
+    return sinkObjectRunWrite(s, chunk, sink, len);
   }
-  return dispatchToSinkObject(s, chunk, sink, len, RESERVED);
+  return sinkObjectDispatch(s, chunk, sink, len, RESERVED);
 }
 
 /**
@@ -1761,33 +1759,36 @@ export function faceState(writable) {
 
 /**
  * The WHATWG face's write of an unreserved chunk that goes as it is (see kWriteReservedQuiet) to
- * the sink object a stream was made over (createWritableStream): true when the sink completed it
- * inside its call, false when it completes later (kCompletionHook), REJECTED when refused.
- * The steady write is runWrite's, leaner: nobody but the web stream sees this writable, so
- * nothing uses the core during the sink call, and a sink object completes by what its write
- * returns (nothing: done), not through s.onWrite, unless it returns a promise or throws.
+ * the sink object a stream was made over (createWritableStream).
  */
 export function writeSinkObject(s, chunk, sink, len) {
-  if (s.steady && s.runLen < 0 && s.reserveLater === 0) {
-    s.runLen = len;
-    const uses = s.uses;
-    let result;
-    try {
-      result = sink.write(chunk);
-    } catch (err) {
-      return sinkObjectRunEnded(s, len, uses, err, true);
-    }
-    if (result === undefined && s.runLen >= 0) return joinRun(s, len);
-    return sinkObjectRunEnded(s, len, uses, result, false);
-  }
-  completedInCall = false;
-  if (dispatchToSinkObject(s, chunk, sink, len, 0) === REJECTED) return REJECTED;
-  return completedInCall;
+  if (s.steady && s.runLen < 0 && s.reserveLater === 0) return sinkObjectRunWrite(s, chunk, sink, len);
+  return sinkObjectDispatch(s, chunk, sink, len, 0);
 }
 
 /**
- * writeSinkObject's end for a sink call that threw or returned something: its outcome reaches
- * s.onWrite as it would have inside the call (callSinkObject), then the write ends as runWrite's.
+ * The steady write (see runWrite) to a sink object, leaner than runWrite's: nobody but the web
+ * stream sees this writable, so nothing uses the core during the sink call, and a sink object
+ * completes by what its write returns (nothing: done), not through s.onWrite, unless it returns
+ * something or throws.
+ */
+function sinkObjectRunWrite(s, chunk, sink, len) {
+  s.runLen = len;
+  const uses = s.uses;
+  let result;
+  try {
+    result = sink.write(chunk);
+  } catch (err) {
+    return sinkObjectRunEnded(s, len, uses, err, true);
+  }
+  if (result === undefined && s.runLen >= 0) return joinRun(s, len);
+  return sinkObjectRunEnded(s, len, uses, result, false);
+}
+
+/**
+ * sinkObjectRunWrite's end for a sink call that threw or returned something: its outcome
+ * reaches s.onWrite as it would have inside the call (callSinkObject), then the write ends as
+ * runWrite's.
  */
 function sinkObjectRunEnded(s, len, uses, outcome, threw) {
   const outer = s.inDispatch;
@@ -1803,7 +1804,14 @@ function sinkObjectRunEnded(s, len, uses, outcome, threw) {
   return completedInCall;
 }
 
-/** The write of writeToSinkObject or writeSinkObject through the core (out of the way of the steady one). */
+/** A write to a sink object through the core (out of the way of the steady one). */
+function sinkObjectDispatch(s, chunk, sink, len, reserved) {
+  completedInCall = false;
+  if (dispatchToSinkObject(s, chunk, sink, len, reserved) === REJECTED) return REJECTED;
+  return completedInCall;
+}
+
+/** sinkObjectDispatch's write: the core's answer, then the sink call or the buffering. */
 function dispatchToSinkObject(s, chunk, sink, len, reserved) {
   // The WHATWG face waits for each chunk's completion itself: no drain cycles there.
   const r = coreWrite(s, len, null, reserved) & ~C.DRAIN_CYCLE;
