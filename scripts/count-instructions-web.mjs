@@ -17,10 +17,11 @@
 // difference of two runs (5 warm-up streams of WARM writes, the first of 64 KiB chunks longer: see
 // the child, then one stream of N writes or none), divided by N. --by-function splits each count by function, as in scripts/count-instructions.mjs
 // (which shares this script's valgrind machinery, scripts/callgrind.mjs). N (default 100000) and
-// WARM (default 5000) from the environment. Needs valgrind.
+// WARM (default 5000) from the environment; EVENT (e.g. EVENT=I1mr) counts one of callgrind's
+// cache or branch simulation events instead of instructions. Needs valgrind.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { compiledNote, countPerUnit, parseArgs, printByFunction, root, useNamesPkg } from './callgrind.mjs';
+import { compiledNote, countPerUnit, event, parseArgs, printByFunction, root, useNamesPkg } from './callgrind.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const columns = ['plain', 'oursJs', 'ours', 'toWeb'];
@@ -56,6 +57,7 @@ if (process.argv[2] === '--child') {
 }
 
 const { rowsArg, builds, byFunction, top, names } = parseArgs(process.argv.slice(2));
+const digits = event === 'Ir' ? 0 : 1;
 const rows = (rowsArg ?? columns.flatMap((c) => ['16', '1024', '65536'].map((s) => `${c}:${s}`)).join(',')).split(',');
 for (const row of rows) {
   const [column, size] = row.split(':');
@@ -67,7 +69,7 @@ for (const row of rows) {
 const N = Number(process.env.N ?? 100000);
 if (names) useNamesPkg(builds);
 
-console.log(`instructions per write (callgrind, N=${N}); ours and oursJs for: ${builds.map(([name]) => name).join(', ')}`);
+console.log(`${event === 'Ir' ? 'instructions' : `${event} (callgrind's cache and branch simulation)`} per write (callgrind, N=${N}); ours and oursJs for: ${builds.map(([name]) => name).join(', ')}`);
 // counts[column][size][build or '']
 const counts = {};
 for (const row of rows) {
@@ -78,7 +80,7 @@ for (const row of rows) {
     const tag = `web.${column}.${size}.${name || 'ref'}`;
     const { perUnit, fns, compiled } = await countPerUnit(self, (n) => ['--child', impl, column, size, String(n)], N, { byFunction, tag });
     ((counts[column] ??= {})[size] ??= {})[name] = perUnit;
-    cells.push(`${name ? `${name} ${perUnit.toFixed(0)}` : perUnit.toFixed(0)}${compiledNote(compiled)}`);
+    cells.push(`${name ? `${name} ${perUnit.toFixed(digits)}` : perUnit.toFixed(digits)}${compiledNote(compiled)}`);
     if (fns) printByFunction(`${row}${name ? ` · ${name}` : ''}`, perUnit, fns, top);
   }
   console.log(`${row.padEnd(14)} ${cells.join('  ')}`);
@@ -107,6 +109,6 @@ const line = (cells) => `| ${cells.join(' | ')} |`;
 console.log(`\n${line(['chunk', ...cols.map((c) => c[0]), ...ratios.map((r) => r[0])])}`);
 console.log(line(['---', ...cols.map(() => '---:'), ...ratios.map(() => '---:')]));
 for (const s of sizes) {
-  const fmt = (v, digits) => (v == null || Number.isNaN(v) ? 'n/a' : v.toFixed(digits));
-  console.log(line([s, ...cols.map((c) => fmt(c[1](s), 0)), ...ratios.map((r) => fmt(r[1](s), 2))]));
+  const fmt = (v, places) => (v == null || Number.isNaN(v) ? 'n/a' : v.toFixed(places));
+  console.log(line([s, ...cols.map((c) => fmt(c[1](s), digits)), ...ratios.map((r) => fmt(r[1](s), 2))]));
 }

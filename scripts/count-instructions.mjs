@@ -24,11 +24,13 @@
 // thread) counts as the writes'. A count says so when V8's optimising compiler ran there, for a
 // JS function or a wasm function tiering up from Liftoff (node runs with --trace-opt and
 // --trace-wasm-compilation-times; --by-function shows the cost as v8::internal::compiler::
-// entries); a larger WARM (e.g. 400000) moves it out of the count. Needs valgrind. The valgrind
+// entries); a larger WARM (e.g. 400000) moves it out of the count. EVENT (e.g. EVENT=I1mr, the
+// misses of a simulated 32 KiB instruction cache) counts one of callgrind's cache or branch
+// simulation events instead of instructions (see scripts/callgrind.mjs). Needs valgrind. The valgrind
 // machinery is scripts/callgrind.mjs, shared with scripts/count-instructions-web.mjs.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { compiledNote, countPerUnit, parseArgs, printByFunction, root, useNamesPkg } from './callgrind.mjs';
+import { compiledNote, countPerUnit, event, parseArgs, printByFunction, root, useNamesPkg } from './callgrind.mjs';
 
 const self = fileURLToPath(import.meta.url);
 
@@ -60,6 +62,7 @@ if (process.argv[2] === '--child') {
 }
 
 const { rowsArg, builds, byFunction, top, names } = parseArgs(process.argv.slice(2));
+const digits = event === 'Ir' ? 0 : 1;
 if (!rowsArg) {
   console.error('usage: node scripts/count-instructions.mjs ROWS [name=pkgdir ...] [--by-function [TOP]] [--names]');
   process.exit(2);
@@ -68,12 +71,12 @@ const N = Number(process.env.N ?? 150000);
 if (names) useNamesPkg(builds);
 
 const impls = [['node', 'node'], ...builds];
-console.log(`instructions per write (callgrind, N=${N}): ${impls.map(([name]) => name).join(', ')}`);
+console.log(`${event === 'Ir' ? 'instructions' : `${event} (callgrind's cache and branch simulation)`} per write (callgrind, N=${N}): ${impls.map(([name]) => name).join(', ')}`);
 for (const row of rowsArg.split(',')) {
   const cells = [];
   for (const [name, impl] of impls) {
     const { perUnit, fns, compiled } = await countPerUnit(self, (n) => ['--child', impl, row, String(n)], N, { byFunction, tag: name });
-    cells.push(`${name} ${perUnit.toFixed(0)}${compiledNote(compiled)}`);
+    cells.push(`${name} ${perUnit.toFixed(digits)}${compiledNote(compiled)}`);
     if (fns) printByFunction(`${row} · ${name}`, perUnit, fns, top);
   }
   console.log(`${row.padEnd(28)} ${cells.join('  ')}`);
