@@ -1890,9 +1890,12 @@ function callWritev(s, entries) {
   entries.allBuffers = s.allBuffers;
   const result = s.stream._writev(entries, s.onWrite);
   // As in adoptWritePromise: thenable first.
-  if (result !== undefined && isThenable(result) && s.stream._writev.length < 2) {
-    result.then(() => s.onWrite(), (err) => s.onWrite(err ?? new Error('writev rejected')));
-  }
+  if (result !== undefined && isThenable(result) && s.stream._writev.length < 2) adoptWritevPromise(s, result);
+}
+
+/** A writev that returned a promise (and takes no callback) completes when it settles. */
+function adoptWritevPromise(s, result) {
+  result.then(() => s.onWrite(), (err) => s.onWrite(err ?? new Error('writev rejected')));
 }
 
 function callFinal(s) {
