@@ -64,6 +64,11 @@ const eventIndex = EVENTS.indexOf(event);
 if (eventIndex < 0) throw new Error(`EVENT must be one of ${EVENTS.join(', ')}`);
 const simulate = event === 'Ir' ? [] : ['--cache-sim=yes', '--branch-sim=yes'];
 
+// With LINES=K (and --by-function), also the code a write runs, in 64-byte lines: those that
+// ran at least once every K writes of the counted ones (e.g. LINES=16 for a cycle of 16 writes:
+// the code a cycle fetches, where the event loop between two cycles leaves none of it cached).
+export const linesEvery = Number(process.env.LINES ?? 0);
+
 /**
  * The functions V8 compiled with its optimising compiler, by name, from a child's output: JS
  * functions (--trace-opt) and wasm functions tiering up (--trace-wasm-compilation-times).
@@ -102,7 +107,7 @@ export function callgrind(script, args, { byFunction = false, tag = 'run' } = {}
       if (!(total >= 0)) return reject(new Error(`callgrind failed for ${args.join(' ')}:\n${err.slice(-2000)}`));
       let fns = null;
       if (byFunction) {
-        fns = selfCounts(out, `/tmp/perf-${p.pid}.map`);
+        fns = selfCounts(out, `/tmp/perf-${p.pid}.map`, linesEvery > 0);
         rmSync(out, { force: true });
         rmSync(`/tmp/perf-${p.pid}.map`, { force: true });
       }
@@ -122,10 +127,12 @@ export async function countPerUnit(script, args, n, { byFunction = false, tag = 
     callgrind(script, args(n), { byFunction, tag: `${tag}.n` }),
   ]);
   let fns = null;
+  let lines = null;
   if (byFunction) {
     fns = new Map();
     for (const [k, v] of run.fns) fns.set(k, (v - (base.fns.get(k) ?? 0)) / n);
     for (const [k, v] of base.fns) if (!run.fns.has(k)) fns.set(k, -v / n);
+    if (linesEvery > 0) lines = linesRun(base.fns.lines, run.fns.lines, n / linesEvery);
   }
   // The runs share their warm-up, so what the run of n optimised beyond the other's it
   // optimised during the counted units (its compilation is in the count).
@@ -134,7 +141,32 @@ export async function countPerUnit(script, args, n, { byFunction = false, tag = 
     const at = compiled.indexOf(name);
     if (at >= 0) compiled.splice(at, 1);
   }
-  return { perUnit: (run.total - base.total) / n, fns, compiled };
+  return { perUnit: (run.total - base.total) / n, fns, compiled, lines };
+}
+
+/**
+ * The 64-byte lines of code, by function, that ran in the run of n units at least 0.9 × `times`
+ * instructions more than in the run of none (selfCounts' instructions by line): roughly, the
+ * lines run at least once every n / `times` units. The two runs place the code compiled in
+ * their shared warm-up at the same addresses (fixed seeds, one thread), so a line is the same
+ * line in both.
+ */
+function linesRun(base, run, times) {
+  const byFn = new Map();
+  for (const [key, v] of run) {
+    if (v - (base.get(key) ?? 0) < times * 0.9) continue;
+    const name = key.slice(0, key.lastIndexOf('\n'));
+    byFn.set(name, (byFn.get(name) ?? 0) + 1);
+  }
+  return byFn;
+}
+
+/** Print linesRun's count: the total, then the `top` functions with the most lines. */
+export function printLines(title, lines, top) {
+  let total = 0;
+  for (const v of lines.values()) total += v;
+  console.log(`\n${title}: ${total} lines of 64 bytes of code ran at least once every ${linesEvery} writes (${((total * 64) / 1024).toFixed(1)} KiB)`);
+  for (const [k, v] of [...lines].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${String(v).padStart(9)}  ${k.slice(0, 120)}`);
 }
 
 /**
@@ -162,8 +194,12 @@ export function printByFunction(title, perUnit, fns, top, unit = 'a write') {
   for (const [k, v] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${v.toFixed(1).padStart(9)}  ${k.slice(0, 120)}`);
 }
 
-/** Self counts of the event by function name from a callgrind file (--dump-instr) and a perf map. */
-function selfCounts(file, perfMap) {
+/**
+ * Self counts of the event by function name from a callgrind file (--dump-instr) and a perf map;
+ * with `perLine`, the map's `lines` holds each function's instructions by 64-byte line of code
+ * (keyed `name\nline`).
+ */
+function selfCounts(file, perfMap, perLine = false) {
   const ranges = [];
   if (existsSync(perfMap)) {
     for (const line of readFileSync(perfMap, 'utf8').split('\n')) {
@@ -184,6 +220,7 @@ function selfCounts(file, perfMap) {
     return r && addr < r[0] + r[1] ? r[2] : '(unknown code)';
   };
   const counts = new Map();
+  const lineCounts = new Map();
   const names = new Map();
   let fn = '?';
   let addr = 0;
@@ -214,6 +251,11 @@ function selfCounts(file, perfMap) {
     }
     const name = fn.startsWith('0x') ? lookup(addr) : fn.replace(/\(.*$/, '').replace(/'.*$/, '');
     counts.set(name, (counts.get(name) ?? 0) + Number(parts[2 + eventIndex] ?? 0));
+    if (perLine) {
+      const key = `${name}\n${Math.floor(addr / 64)}`;
+      lineCounts.set(key, (lineCounts.get(key) ?? 0) + Number(parts[2]));
+    }
   }
+  counts.lines = lineCounts;
   return counts;
 }

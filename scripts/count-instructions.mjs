@@ -26,11 +26,13 @@
 // --trace-wasm-compilation-times; --by-function shows the cost as v8::internal::compiler::
 // entries); a larger WARM (e.g. 400000) moves it out of the count. EVENT (e.g. EVENT=I1mr, the
 // misses of a simulated 32 KiB instruction cache) counts one of callgrind's cache or branch
-// simulation events instead of instructions (see scripts/callgrind.mjs). Needs valgrind. The valgrind
+// simulation events instead of instructions (see scripts/callgrind.mjs); LINES (e.g. LINES=16,
+// with --by-function) also counts the 64-byte lines of code that ran at least once every LINES
+// writes, by function. Needs valgrind. The valgrind
 // machinery is scripts/callgrind.mjs, shared with scripts/count-instructions-web.mjs.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { compiledNote, countPerUnit, event, parseArgs, printByFunction, root, useNamesPkg } from './callgrind.mjs';
+import { compiledNote, countPerUnit, event, parseArgs, printByFunction, printLines, root, useNamesPkg } from './callgrind.mjs';
 
 const self = fileURLToPath(import.meta.url);
 
@@ -75,9 +77,10 @@ console.log(`${event === 'Ir' ? 'instructions' : `${event} (callgrind's cache an
 for (const row of rowsArg.split(',')) {
   const cells = [];
   for (const [name, impl] of impls) {
-    const { perUnit, fns, compiled } = await countPerUnit(self, (n) => ['--child', impl, row, String(n)], N, { byFunction, tag: name });
+    const { perUnit, fns, compiled, lines } = await countPerUnit(self, (n) => ['--child', impl, row, String(n)], N, { byFunction, tag: name });
     cells.push(`${name} ${perUnit.toFixed(digits)}${compiledNote(compiled)}`);
     if (fns) printByFunction(`${row} · ${name}`, perUnit, fns, top);
+    if (lines) printLines(`${row} · ${name}`, lines, top);
   }
   console.log(`${row.padEnd(28)} ${cells.join('  ')}`);
 }
