@@ -106,12 +106,13 @@ export function callgrind(script, args, { byFunction = false, tag = 'run' } = {}
       const total = Number(/Collected :((?: \d+)+)/.exec(err)?.[1].trim().split(' ')[eventIndex]);
       if (!(total >= 0)) return reject(new Error(`callgrind failed for ${args.join(' ')}:\n${err.slice(-2000)}`));
       let fns = null;
+      let lines = null;
       if (byFunction) {
-        fns = selfCounts(out, `/tmp/perf-${p.pid}.map`, linesEvery > 0);
+        ({ counts: fns, lines } = selfCounts(out, `/tmp/perf-${p.pid}.map`, linesEvery > 0));
         rmSync(out, { force: true });
         rmSync(`/tmp/perf-${p.pid}.map`, { force: true });
       }
-      resolve({ total, fns, optimized: optimizedNames(stdout + err) });
+      resolve({ total, fns, lines, optimized: optimizedNames(stdout + err) });
     });
   });
 }
@@ -132,7 +133,7 @@ export async function countPerUnit(script, args, n, { byFunction = false, tag = 
     fns = new Map();
     for (const [k, v] of run.fns) fns.set(k, (v - (base.fns.get(k) ?? 0)) / n);
     for (const [k, v] of base.fns) if (!run.fns.has(k)) fns.set(k, -v / n);
-    if (linesEvery > 0) lines = linesRun(base.fns.lines, run.fns.lines, n / linesEvery);
+    if (linesEvery > 0) lines = linesRun(base.lines, run.lines, n / linesEvery);
   }
   // The runs share their warm-up, so what the run of n optimised beyond the other's it
   // optimised during the counted units (its compilation is in the count).
@@ -195,9 +196,9 @@ export function printByFunction(title, perUnit, fns, top, unit = 'a write') {
 }
 
 /**
- * Self counts of the event by function name from a callgrind file (--dump-instr) and a perf map;
- * with `perLine`, the map's `lines` holds each function's instructions by 64-byte line of code
- * (keyed `name\nline`).
+ * Self counts of the event by function name from a callgrind file (--dump-instr) and a perf map
+ * (`counts`); with `perLine`, also each function's instructions by 64-byte line of code
+ * (`lines`, keyed `name\nline`).
  */
 function selfCounts(file, perfMap, perLine = false) {
   const ranges = [];
@@ -256,6 +257,5 @@ function selfCounts(file, perfMap, perLine = false) {
       lineCounts.set(key, (lineCounts.get(key) ?? 0) + Number(parts[2]));
     }
   }
-  counts.lines = lineCounts;
-  return counts;
+  return { counts, lines: lineCounts };
 }

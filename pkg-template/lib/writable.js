@@ -924,7 +924,7 @@ export class Writable extends EventEmitter {
   [kWriteReservedQuiet](chunk, sink) {
     const s = this[kFace];
     if (sink !== null && (s.objectMode ? chunk !== null : chunk instanceof Uint8Array)) {
-      return writeToSinkObject(s, chunk, sink, s.objectMode ? 1 : chunk.length);
+      return writeReservedToSinkObject(s, chunk, sink, s.objectMode ? 1 : chunk.length);
     }
     completedInCall = false;
     if (writeChunk(s, chunk, null, null, RESERVED) === REJECTED) return REJECTED;
@@ -1741,7 +1741,7 @@ function runWriteEnded(s, len, uses, result) {
  * does: true when the sink completed the chunk inside its call, false when it completes later
  * (kCompletionHook), REJECTED when refused.
  */
-function writeToSinkObject(s, chunk, sink, len) {
+function writeReservedToSinkObject(s, chunk, sink, len) {
   if (s.steady && s.runLen < 0 && s.reserveLater === len) {
     // The chunk's own reservation goes with it: it may join a run like any callback-less write.
     s.reserveLater = 0;
@@ -1876,9 +1876,16 @@ function writeNotDispatched(s, chunk, encoding, cb, r) {
  * native accessor call, about 100 instructions), where `then` on the Immediate is not.
  */
 function adoptWritePromise(s, fn, result) {
-  if (isThenable(result) && fn.length < 3) {
-    result.then(() => s.onWrite(), (err) => s.onWrite(err ?? new Error('write rejected')));
-  }
+  if (isThenable(result) && fn.length < 3) completeWhenSettled(result, s.onWrite, 'write');
+}
+
+/**
+ * An implementation function that returned a promise instead of taking its callback (`what`:
+ * write, writev, final or construct) completes through `cb` when the promise settles. Out of its
+ * callers' way, where V8 inlines them.
+ */
+function completeWhenSettled(promise, cb, what) {
+  promise.then(() => cb(), (err) => cb(err ?? new Error(`${what} rejected`)));
 }
 
 function callWrite(s, chunk, encoding) {
@@ -1890,12 +1897,7 @@ function callWritev(s, entries) {
   entries.allBuffers = s.allBuffers;
   const result = s.stream._writev(entries, s.onWrite);
   // As in adoptWritePromise: thenable first.
-  if (result !== undefined && isThenable(result) && s.stream._writev.length < 2) adoptWritevPromise(s, result);
-}
-
-/** A writev that returned a promise (and takes no callback) completes when it settles. */
-function adoptWritevPromise(s, result) {
-  result.then(() => s.onWrite(), (err) => s.onWrite(err ?? new Error('writev rejected')));
+  if (result !== undefined && isThenable(result) && s.stream._writev.length < 2) completeWhenSettled(result, s.onWrite, 'writev');
 }
 
 function callFinal(s) {
@@ -1903,9 +1905,7 @@ function callFinal(s) {
   try {
     const fn = s.stream._final;
     const result = fn.call(s.stream, onFinal);
-    if (result !== undefined && isThenable(result) && fn.length < 1) {
-      result.then(() => onFinal(), (err) => onFinal(err ?? new Error('final rejected')));
-    }
+    if (result !== undefined && isThenable(result) && fn.length < 1) completeWhenSettled(result, onFinal, 'final');
   } catch (err) {
     onFinal(err);
   }
@@ -1925,9 +1925,7 @@ function callConstruct(s) {
   try {
     const fn = s.stream._construct;
     const result = fn.call(s.stream, onConstruct);
-    if (result !== undefined && isThenable(result) && fn.length < 1) {
-      result.then(() => onConstruct(), (err) => onConstruct(err ?? new Error('construct rejected')));
-    }
+    if (result !== undefined && isThenable(result) && fn.length < 1) completeWhenSettled(result, onConstruct, 'construct');
   } catch (err) {
     onConstruct(err);
   }
