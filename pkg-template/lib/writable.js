@@ -836,7 +836,10 @@ export class Writable extends EventEmitter {
 
   _write(chunk, encoding, cb) {
     if (typeof this._writev === 'function') {
-      this._writev([{ chunk, encoding }], cb);
+      const result = this._writev([{ chunk, encoding }], cb);
+      // A writev that returns a promise instead of taking its callback completes a lone write
+      // by it too (its batches: callWritev).
+      if (result !== undefined && isThenable(result) && this._writev.length < 2) completeWhenSettled(result, cb, 'writev');
     } else {
       throw errors.notImplemented('_write()');
     }
