@@ -202,10 +202,10 @@ function coreOf(s) {
  */
 function flushRuns(s) {
   if (s.bufRun !== 0) flushBufferedRun(s);
-  if (s.steady) flushRun(s);
+  if (s.steady === true) flushRun(s);
   if (s.drun !== 0) flushDrainRun(s);
   if (s.brun !== 0) flushBatchRun(s);
-  if (s.corkDelta !== 0 || s.corkPair) flushCorks(s);
+  if (s.corkDelta !== 0 || s.corkPair === true) flushCorks(s);
 }
 
 /**
@@ -215,7 +215,7 @@ function flushRuns(s) {
 function endLease(s) {
   // The corks the face took behind the write in flight go first (see flushCorks): the caller
   // may report that write's completion next.
-  if (s.corkDelta !== 0 || s.corkPair) flushCorks(s);
+  if (s.corkDelta !== 0 || s.corkPair === true) flushCorks(s);
   const n = takeLease(s);
   // Writes on the budget are buffered and have no output: nothing for the poll loop.
   if (n !== 0) s.core.writeBufferedBatch(n);
@@ -271,7 +271,7 @@ function flushRun(s) {
 function flushBufferedRun(s) {
   const count = s.bufRun;
   s.bufRun = 0;
-  if (s.runAsync) s.core.asyncRun(count);
+  if (s.runAsync === true) s.core.asyncRun(count);
   else s.core.syncRun(count);
 }
 
@@ -282,7 +282,7 @@ function flushBufferedRun(s) {
  * after them.
  */
 function flushDrainRun(s) {
-  const end = s.drun - 1 + (s.drunTail ? C.DRAIN_TAIL : 0);
+  const end = s.drun - 1 + (s.drunTail === true ? C.DRAIN_TAIL : 0);
   s.drun = 0;
   s.drunTail = false;
   s.core.drainRun(s.drunWrites, s.drunTotal + s.drunWraps * RUN_TOTAL_MAX, s.drunMax, s.drunLast, end);
@@ -306,8 +306,8 @@ function flushBatchRun(s) {
   s.brun = 0;
   s.brunTail = false;
   const core = s.core;
-  if (s.brCycles !== 0 || (s.brunHadTail && !tail)) {
-    core.batchRun(s.brCycles, s.brQuiet, s.brLeads, s.brWrites, s.brTotal + s.brWraps * RUN_TOTAL_MAX, s.brRefused, s.brWritevs, s.brTicks, s.brMax, tail, s.brCycles !== 0 && s.brHandedOn);
+  if (s.brCycles !== 0 || (s.brunHadTail === true && !tail)) {
+    core.batchRun(s.brCycles, s.brQuiet, s.brLeads, s.brWrites, s.brTotal + s.brWraps * RUN_TOTAL_MAX, s.brRefused, s.brWritevs, s.brTicks, s.brMax, tail, s.brCycles !== 0 && s.brHandedOn === true);
     s.brCycles = 0;
     s.brQuiet = 0;
     s.brLeads = 0;
@@ -331,7 +331,7 @@ function flushBatchRun(s) {
   } else if (phase >= BR_CALL) {
     // The batch's lengths: in leaseLens already when they differ (no lease has started since).
     fillLens(s, s.brunN, s.brunLen);
-    if (s.brunLed) {
+    if (s.brunLed === true) {
       // The lead's completion handed the batch out (the first write of it, one at a time).
       core.write(s.brunLead, 0, 0);
       core.writeReturned();
@@ -342,7 +342,7 @@ function flushBatchRun(s) {
     }
     // Handed out one at a time: the writes before the one in its call each completed inside
     // theirs, which handed the next out.
-    if (s.brunAsync && s.brunHandOut) {
+    if (s.brunAsync === true && s.brunHandOut === true) {
       // Each completion after its call handed the next write out; the last one's call may
       // still run.
       core.dispatchReturned();
@@ -350,13 +350,13 @@ function flushBatchRun(s) {
         core.writeDone(C.WD_POLL, 0);
         if (k < s.brunAt || phase === BR_FLIGHT) core.dispatchReturned();
       }
-    } else if (phase === BR_CALL && s.brunHandOut) {
+    } else if (phase === BR_CALL && s.brunHandOut === true) {
       for (let k = s.brunAt; k > 0; k--) core.syncWriteDone(0);
     } else if (phase === BR_FLIGHT) {
       core.dispatchReturned();
     } else if (phase === BR_TICK) {
       // Its afterWrite tick is the one the face scheduled (s.brunTick).
-      for (let k = s.brunHandOut ? s.brunN : 1; k > 0; k--) core.syncWriteDone(0);
+      for (let k = s.brunHandOut === true ? s.brunN : 1; k > 0; k--) core.syncWriteDone(0);
     }
   }
 }
@@ -370,7 +370,7 @@ function flushBatchRun(s) {
  */
 function flushCorks(s) {
   const core = s.core;
-  if (s.corkPair) {
+  if (s.corkPair === true) {
     s.corkPair = false;
     core.cork();
     core.uncork(0, 0);
@@ -393,7 +393,7 @@ let heldBatch = 0;
  */
 function takeHeld(s) {
   const pending = s.pending;
-  if ((pending !== 0 && pending !== RETURNED && pending !== RETURNED_W) || s.reserveLater !== 0 || s.bufRun !== 0 || s.steady || s.drun !== 0 || s.brun !== 0 || s.corkDelta !== 0 || s.corkPair) {
+  if ((pending !== 0 && pending !== RETURNED && pending !== RETURNED_W) || s.reserveLater !== 0 || s.bufRun !== 0 || s.steady === true || s.drun !== 0 || s.brun !== 0 || s.corkDelta !== 0 || s.corkPair === true) {
     return -1;
   }
   s.pending = 0;
@@ -437,6 +437,12 @@ function reportPending(s, core, pending) {
  * the hot paths reach once per call: kept on the stream itself, these fields took the stream's
  * own shape, which differs with the options, subclasses and user properties, and V8's property
  * loads turned megamorphic (about 3x slower writes once a process used several kinds of stream).
+ *
+ * Its flags are booleans, always, and the code tests them with `=== true` and `=== false`:
+ * V8 tracks no type for a field holding true or false, so a plain `if (s.flag)` compiles to the
+ * generic truthiness test (false, '', undetectable, 0, -0, NaN, 0n: about a dozen instructions
+ * and 40 bytes of code for a true flag) where a comparison is two. That took 9-15 instructions
+ * off a write of the writev, cork and plain rows (scripts/count-instructions.mjs).
  */
 class FaceState {
   constructor(stream) {
@@ -641,8 +647,8 @@ export class Writable extends EventEmitter {
 
     let flags = 0;
     if (objectMode) flags |= C.F_OBJECT_MODE;
-    if (s.emitClose) flags |= C.F_EMIT_CLOSE;
-    if (s.autoDestroy) flags |= C.F_AUTO_DESTROY;
+    if (s.emitClose === true) flags |= C.F_EMIT_CLOSE;
+    if (s.autoDestroy === true) flags |= C.F_AUTO_DESTROY;
     if (typeof this._writev === 'function') flags |= C.F_HAS_WRITEV;
     if (typeof this._final === 'function') flags |= C.F_HAS_FINAL;
     if (typeof this._construct === 'function') flags |= C.F_HAS_CONSTRUCT;
@@ -657,7 +663,7 @@ export class Writable extends EventEmitter {
     s.endCbs = [];
     s.destroyCbs = [];
     s.onWrite = (err) => {
-      if (s.inDispatch && s.runLen >= 0 && s.runDone === 0) {
+      if (s.inDispatch === true && s.runLen >= 0 && s.runDone === 0) {
         // A run write's own sink call (see runWrite).
         if (err) {
           s.runDone = SYNC_ERR;
@@ -667,7 +673,7 @@ export class Writable extends EventEmitter {
         }
         return;
       }
-      if (s.inDispatch && s.pending === 0 && s.runLen < 0) {
+      if (s.inDispatch === true && s.pending === 0 && s.runLen < 0) {
         // Writes accepted on a budget came first: the core hears of them first.
         if (s.lease !== NO_LEASE) endLease(s);
         if (err) {
@@ -678,15 +684,15 @@ export class Writable extends EventEmitter {
         }
         return;
       }
-      if (s.pending === RETURNED && s.asyncLeft > 0 && !err && !s.polling && s.reserveLater === 0) {
+      if (s.pending === RETURNED && s.asyncLeft > 0 && !err && s.polling === false && s.reserveLater === 0) {
         // A completion of an asynchronous run (see asyncRunWrite).
         asyncRunWrite(s);
         return;
       }
-      if (s.brun === BR_FLIGHT && !err && !s.polling && s.reserveLater === 0) {
+      if (s.brun === BR_FLIGHT && !err && s.polling === false && s.reserveLater === 0) {
         // The completion of a batch cycle: its 'drain' (see batchDrain), or, for a quiet one,
         // nothing to do (Node's afterWrite owes nothing then).
-        if (s.brunHandOut && s.brunAt < s.brunN - 1) {
+        if (s.brunHandOut === true && s.brunAt < s.brunN - 1) {
           batchHandOut(s);
         } else if (s.brunRefused !== 0) {
           batchDrain(s, false);
@@ -696,12 +702,12 @@ export class Writable extends EventEmitter {
         }
         return;
       }
-      if (s.brun === BR_LEAD_FLIGHT && !err && !s.polling && s.reserveLater === 0 && leadDone(s)) {
+      if (s.brun === BR_LEAD_FLIGHT && !err && s.polling === false && s.reserveLater === 0 && leadDone(s)) {
         // The completion of a lead cycle's lead write: the batch behind it goes out.
         completionHook(s, undefined);
         return;
       }
-      if (s.drun === DRUN_FLIGHT && !err && !s.polling && s.leaseCount === 0 && s.reserveLater === 0) {
+      if (s.drun === DRUN_FLIGHT && !err && s.polling === false && s.leaseCount === 0 && s.reserveLater === 0) {
         // The completion of a drain cycle (see drainCycle).
         drainCycle(s);
         return;
@@ -710,7 +716,7 @@ export class Writable extends EventEmitter {
       // goes with the completion (takeHeld); anything else coreOf() reports first, such as a
       // completion recorded earlier in the same sink call (the core then answers this one with
       // ERR_MULTIPLE_CALLBACK, as Node does).
-      let flags = s.polling ? 0 : C.WD_POLL;
+      let flags = s.polling === true ? 0 : C.WD_POLL;
       let core;
       let batch = 0;
       const held = takeHeld(s);
@@ -724,12 +730,12 @@ export class Writable extends EventEmitter {
       const op = err ? core.writeFailed(err, flags, batch) : core.writeDone(flags, batch);
       // From a listener or callback the poll loop is running, the completion's own outputs
       // ('drain', its callback) come inside the call, as in Node's onwrite: in a nest.
-      if (s.polling && s.inHandler) nestedLoop(s, s.core.nest());
+      if (s.polling === true && s.inHandler === true) nestedLoop(s, s.core.nest());
       else runLoop(s, op);
       completionHook(s, err);
     };
     s.onFinal = (err) => {
-      runLoop(s, coreOf(s).finalDone(err, !s.polling));
+      runLoop(s, coreOf(s).finalDone(err, s.polling === false));
     };
     s.onDestroy = (err) => {
       if (s.destroyCbs.length > 0) {
@@ -737,16 +743,16 @@ export class Writable extends EventEmitter {
         s.destroyCbs = [];
         for (const cb of cbs) cb(err);
       }
-      runLoop(s, coreOf(s).destroyDone(err, !s.polling));
+      runLoop(s, coreOf(s).destroyDone(err, s.polling === false));
     };
     s.onConstruct = (err) => {
-      runLoop(s, coreOf(s).constructDone(err, !s.polling));
+      runLoop(s, coreOf(s).constructDone(err, s.polling === false));
     };
     s.tick = () => {
-      runLoop(s, coreOf(s).tick(!s.polling));
+      runLoop(s, coreOf(s).tick(s.polling === false));
     };
     s.brunTick = () => {
-      if (s.brun === BR_TICK && !s.polling) batchDrain(s, true);
+      if (s.brun === BR_TICK && s.polling === false) batchDrain(s, true);
       else s.tick(); // the core heard of the batch: this is its afterWrite tick
     };
 
@@ -797,14 +803,14 @@ export class Writable extends EventEmitter {
     // A batch cycle does not start once the cycles' counters are large (see RUN_TOTAL_MAX):
     // the core hears of them then.
     if (s.brun === BR_CORKED || (s.brun === BR_IDLE && s.brWrites < RUN_TOTAL_MAX)) corkBatch(s);
-    else if (s.lease !== NO_LEASE && s.leaseWriting) s.corkDelta++; // see coreCork
+    else if (s.lease !== NO_LEASE && s.leaseWriting === true) s.corkDelta++; // see coreCork
     else coreCork(s);
   }
 
   uncork() {
     const s = this[kFace];
     if (s.brun === BR_CORKED && uncorkBatch(s)) return;
-    if (s.lease !== NO_LEASE && s.leaseWriting && s.corkDelta >= 0) heldUncork(s);
+    if (s.lease !== NO_LEASE && s.leaseWriting === true && s.corkDelta >= 0) heldUncork(s);
     else coreUncork(s);
   }
 
@@ -899,7 +905,7 @@ export class Writable extends EventEmitter {
     // Inside a sink call the core must hear of it now (a folded completion depends on nothing
     // having touched the core meanwhile); otherwise it waits for the chunk's write (see
     // s.reserveLater).
-    if (s.inDispatch) {
+    if (s.inDispatch === true) {
       coreOf(s).reserve(units);
     } else {
       // Writes accepted on a cork budget came first, and the budget did not count these units.
@@ -926,7 +932,7 @@ export class Writable extends EventEmitter {
    */
   [kWriteReservedQuiet](chunk, sink) {
     const s = this[kFace];
-    if (sink !== null && (s.objectMode ? chunk !== null : chunk instanceof Uint8Array)) {
+    if (sink !== null && (s.objectMode === true ? chunk !== null : chunk instanceof Uint8Array)) {
       return writeReservedToSinkObject(s, chunk, sink, s.objectMode ? 1 : chunk.length);
     }
     completedInCall = false;
@@ -978,7 +984,7 @@ if (typeof Symbol.asyncDispose === 'symbol') {
 function writeChunk(s, chunk, encoding, cb, reserved) {
   if (typeof cb !== 'function') cb = null;
   let len = 1;
-  if (s.objectMode) {
+  if (s.objectMode === true) {
     if (chunk === null) throw errors.nullValues();
   } else if (!encoding && isSinkBytes(chunk)) {
     len = chunk.length;
@@ -1000,11 +1006,11 @@ function writeNormalized(s, chunk, encoding, cb, reserved) {
 /** writeChunk's write of `len` units not taken on the lease. */
 function writeLen(s, chunk, encoding, cb, reserved, len) {
   if (cb === null && reserved === 0) {
-    if (s.steady && s.runLen < 0) return runWrite(s, chunk, encoding, len);
+    if (s.steady === true && s.runLen < 0) return runWrite(s, chunk, encoding, len);
     // Idle in drain cycles or in batch cycles (DRUN_IDLE and BR_IDLE are both 1, and the
     // phases never run together): one test here, so V8 still inlines this function.
     if ((s.drun | s.brun) === 1) return idleWrite(s, chunk, encoding, len);
-    if (s.leaseCross && len <= LENS_MAX) return crossWrite(s, chunk, encoding, len);
+    if (s.leaseCross === true && len <= LENS_MAX) return crossWrite(s, chunk, encoding, len);
   }
   const r = coreWrite(s, len, cb, reserved);
   if ((r & 3) !== W_DISPATCH) return writeNotDispatched(s, chunk, encoding, cb, r);
@@ -1226,7 +1232,7 @@ function sinkObjectReturned(s, result) {
 function sinkCallReturned(s, r, uses) {
   if (s.pending !== SYNC_OK) {
     // Outputs waiting are no matter inside the poll loop, which takes them next.
-    if ((r & C.QUIET_RET) !== 0 && s.pending === 0 && s.uses === uses && ((r & C.HAS_OUTPUT) === 0 || s.polling)) {
+    if ((r & C.QUIET_RET) !== 0 && s.pending === 0 && s.uses === uses && ((r & C.HAS_OUTPUT) === 0 || s.polling === true)) {
       return quietReturn(s, r);
     }
     return afterDispatch(s, coreOf(s).writeReturned());
@@ -1410,9 +1416,9 @@ function coreUncork(s) {
   const batch = s.reserveLater === 0 ? takeLease(s) : 0;
   const core = coreOf(s);
   const polling = s.polling;
-  if (!polling) {
+  if (polling === false) {
     runLoop(s, core.uncork(batch, 1));
-  } else if (s.inHandler || s.inDispatch) {
+  } else if (s.inHandler === true || s.inDispatch === true) {
     nestedLoop(s, core.uncork(batch, 2));
   } else {
     core.uncork(batch, 0);
@@ -1444,9 +1450,9 @@ function uncorkBatch(s) {
     s.brunDepth--;
     return true;
   }
-  if (s.leaseCount === 0 || s.inDispatch || s.pending !== 0 || s.reserveLater !== 0) return false;
-  if (!s.polling) return batchDispatch(s, 1);
-  return s.inHandler && batchDispatch(s, 2);
+  if (s.leaseCount === 0 || s.inDispatch === true || s.pending !== 0 || s.reserveLater !== 0) return false;
+  if (s.polling === false) return batchDispatch(s, 1);
+  return s.inHandler === true && batchDispatch(s, 2);
 }
 
 /**
@@ -1465,11 +1471,11 @@ function batchDispatch(s, mode) {
   const n = s.leaseCount;
   // The batch's units and refusals, from the lease (a write is refused from the first one
   // past the budget on, which reaches the highWaterMark).
-  const units = (s.brunLed ? s.brunLead : 0) + s.leaseBase - s.lease;
+  const units = (s.brunLed === true ? s.brunLead : 0) + s.leaseBase - s.lease;
   const refused = s.crossAt < 0 ? 0 : n - s.crossAt;
   // Without writev, a batch of several goes one write at a time, none of them empty (the
   // core's batch_run takes no other).
-  const handOut = n > 1 && !s.hasWritev;
+  const handOut = n > 1 && s.hasWritev === false;
   if (handOut && hasEmptyLease(s, n)) return false;
   s.brunHandOut = handOut;
   s.brunAt = 0;
@@ -1519,7 +1525,7 @@ function batchDispatch(s, mode) {
         return true;
       }
       // A lead cycle's batch completes after its call (the core's batch_run takes no other).
-      const all = !s.brunLed && (!handOut || s.brunAt === n - 1);
+      const all = s.brunLed === false && (!handOut || s.brunAt === n - 1);
       if (pending === SYNC_OK && all && refused !== 0) {
         s.pending = 0;
         s.brun = BR_TICK;
@@ -1527,7 +1533,7 @@ function batchDispatch(s, mode) {
         done = true;
         return true;
       }
-      if (pending === SYNC_OK && all && !s.objectMode) {
+      if (pending === SYNC_OK && all && s.objectMode === false) {
         s.pending = 0;
         countBatch(s, false);
         done = true;
@@ -1608,7 +1614,7 @@ function countBatch(s, tick) {
   s.brCycles++;
   if (s.brunRefused === 0) s.brQuiet++;
   s.brWrites += s.brunN;
-  if (s.brunLed) {
+  if (s.brunLed === true) {
     s.brLeads++;
     s.brWrites++;
   }
@@ -1619,8 +1625,8 @@ function countBatch(s, tick) {
   }
   s.brTotal = total;
   s.brRefused += s.brunRefused;
-  if (s.brunN > 1 && !s.brunHandOut) s.brWritevs++;
-  s.brHandedOn = s.brunLed || (s.brunHandOut && s.brunAsync);
+  if (s.brunN > 1 && s.brunHandOut === false) s.brWritevs++;
+  s.brHandedOn = s.brunLed === true || (s.brunHandOut === true && s.brunAsync === true);
   if (tick) s.brTicks++;
   if (s.brunUnits > s.brMax) s.brMax = s.brunUnits;
   s.brun = BR_IDLE;
@@ -1745,7 +1751,7 @@ function runWriteEnded(s, len, uses, result) {
  * (kCompletionHook), REJECTED when refused.
  */
 function writeReservedToSinkObject(s, chunk, sink, len) {
-  if (s.steady && s.runLen < 0 && s.reserveLater === len) {
+  if (s.steady === true && s.runLen < 0 && s.reserveLater === len) {
     // The chunk's own reservation goes with it: it may join a run like any callback-less write.
     s.reserveLater = 0;
     return sinkObjectRunWrite(s, chunk, sink, len);
@@ -1765,7 +1771,7 @@ export function faceState(writable) {
  * the sink object a stream was made over (createWritableStream).
  */
 export function writeSinkObject(s, chunk, sink, len) {
-  if (s.steady && s.runLen < 0 && s.reserveLater === 0) return sinkObjectRunWrite(s, chunk, sink, len);
+  if (s.steady === true && s.runLen < 0 && s.reserveLater === 0) return sinkObjectRunWrite(s, chunk, sink, len);
   return sinkObjectDispatch(s, chunk, sink, len, 0);
 }
 
@@ -1834,7 +1840,7 @@ function normalizeChunk(s, chunk, encoding) {
     throw errors.unknownEncoding(encoding);
   }
   if (typeof chunk === 'string') {
-    if (s.decodeStrings) {
+    if (s.decodeStrings === true) {
       chunk = encodeString(chunk, encoding);
       encoding = 'buffer';
     } else {
@@ -1942,8 +1948,8 @@ function callConstruct(s) {
  * sink when it returns, and destroy() from a sink call has run the stream's destroy.
  */
 function drive(s) {
-  if (!s.polling) runLoop(s, coreOf(s).poll());
-  else if (s.inHandler || s.inDispatch) nestedLoop(s, coreOf(s).nest());
+  if (s.polling === false) runLoop(s, coreOf(s).poll());
+  else if (s.inHandler === true || s.inDispatch === true) nestedLoop(s, coreOf(s).nest());
 }
 
 /**
@@ -2054,7 +2060,7 @@ function runLoop(s, op, nested) {
           s.stream.emit('drain');
           break;
         case C.O_DRAIN_IDLE:
-          if (nested !== true && s.pending === 0 && s.lease === NO_LEASE && !s.steady && s.bufRun === 0 && s.drun === 0 && s.reserveLater === 0) {
+          if (nested !== true && s.pending === 0 && s.lease === NO_LEASE && s.steady === false && s.bufRun === 0 && s.drun === 0 && s.reserveLater === 0) {
             // Batch cycles may start in the listeners (see batchDispatch).
             s.brun = BR_IDLE;
             s.brunTail = true;
@@ -2198,7 +2204,7 @@ function polledWriteReturned(s) {
     s.pending = 0;
     const run = s.bufRun;
     let op;
-    if (run !== 0 && !s.runAsync) {
+    if (run !== 0 && s.runAsync === false) {
       // The buffered run that led to this write goes with it. (Any other use of the core
       // since the run began would have reported the run: nothing else is held.)
       s.bufRun = 0;
@@ -2210,7 +2216,7 @@ function polledWriteReturned(s) {
     completionHook(s, undefined);
     if (op === C.O_IDLE) {
       // The stream is idle and clean: batch cycles may start (see batchDispatch).
-      if (s.brun === 0 && s.pending === 0 && s.lease === NO_LEASE && !s.steady && s.bufRun === 0 && s.drun === 0 && s.reserveLater === 0) {
+      if (s.brun === 0 && s.pending === 0 && s.lease === NO_LEASE && s.steady === false && s.bufRun === 0 && s.drun === 0 && s.reserveLater === 0) {
         s.brun = BR_IDLE;
         s.brunTail = false;
         s.brunHadTail = false;
