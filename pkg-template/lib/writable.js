@@ -441,8 +441,8 @@ function reportPending(s, core, pending) {
  * Its flags are booleans, always, and the code tests them with `=== true` and `=== false`:
  * V8 tracks no type for a field holding true or false, so a plain `if (s.flag)` compiles to the
  * generic truthiness test (false, '', undetectable, 0, -0, NaN, 0n: about a dozen instructions
- * and 40 bytes of code for a true flag) where a comparison is two. That took 9-15 instructions
- * off a write of the writev, cork and plain rows (scripts/count-instructions.mjs).
+ * and 40 bytes of code for a true flag) where a comparison is two. That took 6-15 instructions
+ * off a write of the benchmark rows counted (scripts/count-instructions.mjs).
  */
 class FaceState {
   constructor(stream) {
