@@ -17,9 +17,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { forEachCost, root } from './callgrind.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const asm = args.includes('--asm');
 const [row, fnName, pkgArg = 'pkg'] = args.filter((a) => a !== '--asm');
@@ -46,28 +45,7 @@ function run(writes, tag) {
     p.on('close', (code) => {
       if (code !== 0) return reject(new Error(`callgrind failed:\n${stderr.slice(-2000)}`));
       const counts = new Map();
-      let addr = 0;
-      let skip = false;
-      for (const line of readFileSync(out, 'utf8').split('\n')) {
-        if (line.startsWith('calls=')) {
-          skip = true;
-          continue;
-        }
-        const c = line[0];
-        if (!(c >= '0' && c <= '9') && c !== '+' && c !== '-' && c !== '*') continue;
-        const parts = line.split(' ');
-        if (parts.length < 3) continue;
-        const p0 = parts[0];
-        if (p0.startsWith('0x')) addr = parseInt(p0, 16);
-        else if (c === '+') addr += Number(p0.slice(1));
-        else if (c === '-') addr -= Number(p0.slice(1));
-        else if (c !== '*') addr = Number(p0);
-        if (skip) {
-          skip = false;
-          continue;
-        }
-        counts.set(addr, (counts.get(addr) ?? 0) + Number(parts[2]));
-      }
+      forEachCost(out, (_fn, addr, parts) => counts.set(addr, (counts.get(addr) ?? 0) + Number(parts[2])));
       rmSync(out, { force: true });
       resolve({ stdout, counts });
     });

@@ -196,32 +196,12 @@ export function printByFunction(title, perUnit, fns, top, unit = 'a write') {
 }
 
 /**
- * Self counts of the event by function name from a callgrind file (--dump-instr) and a perf map
- * (`counts`); with `perLine`, also each function's instructions by 64-byte line of code
- * (`lines`, keyed `name\nline`).
+ * Call `onCost(fn, addr, parts)` for each self cost in a callgrind file written with
+ * --dump-instr=yes --compress-strings=no --compress-pos=no: the function as callgrind names it
+ * (JIT code by an address), the instruction's address, and the line's fields (`parts[2 + i]`:
+ * event i of EVENTS). The inclusive costs of calls are skipped.
  */
-function selfCounts(file, perfMap, perLine = false) {
-  const ranges = [];
-  if (existsSync(perfMap)) {
-    for (const line of readFileSync(perfMap, 'utf8').split('\n')) {
-      const m = /^([0-9a-f]+) ([0-9a-f]+) (.*)$/.exec(line);
-      if (m) ranges.push([parseInt(m[1], 16), parseInt(m[2], 16), m[3].replace(/file:\/\/\S*\//, '').replace(/::h[0-9a-f]{16}/, '')]);
-    }
-  }
-  ranges.sort((a, b) => a[0] - b[0]);
-  const lookup = (addr) => {
-    let lo = 0;
-    let hi = ranges.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (ranges[mid][0] <= addr) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    const r = ranges[hi];
-    return r && addr < r[0] + r[1] ? r[2] : '(unknown code)';
-  };
-  const counts = new Map();
-  const lineCounts = new Map();
+export function forEachCost(file, onCost) {
   const names = new Map();
   let fn = '?';
   let addr = 0;
@@ -250,12 +230,44 @@ function selfCounts(file, perfMap, perLine = false) {
       skip = false;
       continue;
     }
+    onCost(fn, addr, parts);
+  }
+}
+
+/**
+ * Self counts of the event by function name from a callgrind file (--dump-instr) and a perf map
+ * (`counts`); with `perLine`, also each function's instructions by 64-byte line of code
+ * (`lines`, keyed `name\nline`).
+ */
+function selfCounts(file, perfMap, perLine = false) {
+  const ranges = [];
+  if (existsSync(perfMap)) {
+    for (const line of readFileSync(perfMap, 'utf8').split('\n')) {
+      const m = /^([0-9a-f]+) ([0-9a-f]+) (.*)$/.exec(line);
+      if (m) ranges.push([parseInt(m[1], 16), parseInt(m[2], 16), m[3].replace(/file:\/\/\S*\//, '').replace(/::h[0-9a-f]{16}/, '')]);
+    }
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
+  const lookup = (addr) => {
+    let lo = 0;
+    let hi = ranges.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (ranges[mid][0] <= addr) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    const r = ranges[hi];
+    return r && addr < r[0] + r[1] ? r[2] : '(unknown code)';
+  };
+  const counts = new Map();
+  const lineCounts = new Map();
+  forEachCost(file, (fn, addr, parts) => {
     const name = fn.startsWith('0x') ? lookup(addr) : fn.replace(/\(.*$/, '').replace(/'.*$/, '');
     counts.set(name, (counts.get(name) ?? 0) + Number(parts[2 + eventIndex] ?? 0));
     if (perLine) {
       const key = `${name}\n${Math.floor(addr / 64)}`;
       lineCounts.set(key, (lineCounts.get(key) ?? 0) + Number(parts[2]));
     }
-  }
+  });
   return { counts, lines: lineCounts };
 }
