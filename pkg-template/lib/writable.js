@@ -845,7 +845,7 @@ export class Writable extends EventEmitter {
       const result = this._writev([{ chunk, encoding }], cb);
       // A writev that returns a promise instead of taking its callback completes a lone write
       // by it too (its batches: callWritev).
-      if (result !== undefined && isThenable(result) && this._writev.length < 2) completeWhenSettled(result, cb, 'writev');
+      if (result !== undefined) adoptPromise(this._writev, 2, result, cb, 'writev');
     } else {
       throw errors.notImplemented('_write()');
     }
@@ -1188,7 +1188,7 @@ function dispatchWrite(s, chunk, encoding, cb, r, sink) {
   } finally {
     s.inDispatch = outer;
   }
-  if (result !== undefined) adoptWritePromise(s, s.stream._write, result);
+  if (result !== undefined) adoptPromise(s.stream._write, 3, result, s.onWrite, 'write');
   return sinkCallReturned(s, r, uses);
 }
 
@@ -1381,7 +1381,7 @@ function ownSinkCall(s, chunk, encoding) {
   } finally {
     s.inDispatch = outer;
   }
-  if (result !== undefined) adoptWritePromise(s, s.stream._write, result);
+  if (result !== undefined) adoptPromise(s.stream._write, 3, result, s.onWrite, 'write');
 }
 
 /**
@@ -1737,7 +1737,7 @@ function joinRun(s, len) {
  * face's write.
  */
 function runWriteEnded(s, len, uses, result) {
-  if (result !== undefined) adoptWritePromise(s, s.stream._write, result);
+  if (result !== undefined) adoptPromise(s.stream._write, 3, result, s.onWrite, 'write');
   if (s.runLen < 0) return sinkCallReturned(s, s.runR, uses); // told during the call
   if (s.runDone === SYNC_OK) return joinRun(s, len);
   flushRun(s);
@@ -1879,13 +1879,15 @@ function writeNotDispatched(s, chunk, encoding, cb, r) {
 }
 
 /**
- * A write implementation that does not take the callback may return a promise instead. Whether
+ * An implementation function `fn` that does not take its callback (it declares fewer than
+ * `arity` parameters) may return a promise instead: `result`, a value it returned, completes
+ * through `cb` when it is a thenable (`what` names the function: completeWhenSettled). Whether
  * the result is a thenable is asked first: a sink that completes on `setImmediate(cb)` returns
  * its Immediate from every call, and a function's `length` is a slow load (a generic IC and a
  * native accessor call, about 100 instructions), where `then` on the Immediate is not.
  */
-function adoptWritePromise(s, fn, result) {
-  if (isThenable(result) && fn.length < 3) completeWhenSettled(result, s.onWrite, 'write');
+function adoptPromise(fn, arity, result, cb, what) {
+  if (isThenable(result) && fn.length < arity) completeWhenSettled(result, cb, what);
 }
 
 /**
@@ -1899,14 +1901,13 @@ function completeWhenSettled(promise, cb, what) {
 
 function callWrite(s, chunk, encoding) {
   const result = callSink(s, chunk, encoding, null);
-  if (result !== undefined) adoptWritePromise(s, s.stream._write, result);
+  if (result !== undefined) adoptPromise(s.stream._write, 3, result, s.onWrite, 'write');
 }
 
 function callWritev(s, entries) {
   entries.allBuffers = s.allBuffers;
   const result = s.stream._writev(entries, s.onWrite);
-  // As in adoptWritePromise: thenable first.
-  if (result !== undefined && isThenable(result) && s.stream._writev.length < 2) completeWhenSettled(result, s.onWrite, 'writev');
+  if (result !== undefined) adoptPromise(s.stream._writev, 2, result, s.onWrite, 'writev');
 }
 
 function callFinal(s) {
@@ -1914,7 +1915,7 @@ function callFinal(s) {
   try {
     const fn = s.stream._final;
     const result = fn.call(s.stream, onFinal);
-    if (result !== undefined && isThenable(result) && fn.length < 1) completeWhenSettled(result, onFinal, 'final');
+    if (result !== undefined) adoptPromise(fn, 1, result, onFinal, 'final');
   } catch (err) {
     onFinal(err);
   }
@@ -1934,7 +1935,7 @@ function callConstruct(s) {
   try {
     const fn = s.stream._construct;
     const result = fn.call(s.stream, onConstruct);
-    if (result !== undefined && isThenable(result) && fn.length < 1) completeWhenSettled(result, onConstruct, 'construct');
+    if (result !== undefined) adoptPromise(fn, 1, result, onConstruct, 'construct');
   } catch (err) {
     onConstruct(err);
   }
