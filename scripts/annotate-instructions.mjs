@@ -11,13 +11,13 @@
 //
 // ROW as in scripts/count-instructions.mjs; pkg defaults to pkg/ (`node`: Node's own Writable,
 // whose sources are not on disk: lines then show as script offsets). --asm also prints the
-// instructions that ran, with their counts. N (default 60000) and WARM (default 100000) from the
+// instructions that ran, with their counts. N (default 60000), WARM (default 100000) and EVENT
+// (another of callgrind's events, e.g. EVENT=I1mr, as in scripts/count-instructions.mjs) from the
 // environment. Needs valgrind. A line's count includes code V8 placed there for it (checks,
 // write barriers' fast paths); calls out of line (builtins, other functions) are not counted.
-import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { forEachCost, root } from './callgrind.mjs';
+import { callgrind, eventTitle, root } from './callgrind.mjs';
 
 const args = process.argv.slice(2);
 const asm = args.includes('--asm');
@@ -28,28 +28,13 @@ if (!row || !fnName) {
 }
 const impl = pkgArg === 'node' ? 'node' : path.resolve(pkgArg);
 const n = Number(process.env.N ?? 60000);
+process.env.WARM ??= '100000';
 
-/** One run of the row's child under callgrind: its stdout and its per-address Ir counts. */
+/** One run of `writes` writes of the row's child under callgrind, printing the function's code. */
 function run(writes, tag) {
-  const out = path.join(root, 'build', `annotate.${tag}.out`);
-  const vg = ['--tool=callgrind', `--callgrind-out-file=${out}`, '--dump-instr=yes', '--compress-strings=no', '--compress-pos=no'];
-  const nodeArgs = ['--single-threaded', '--hash-seed=1', '--random-seed=1', '--print-opt-code', `--print-opt-code-filter=${fnName}`];
-  const child = [path.join(root, 'scripts', 'count-instructions.mjs'), '--child', impl, row, String(writes)];
-  return new Promise((resolve, reject) => {
-    const p = spawn('valgrind', [...vg, process.execPath, ...nodeArgs, ...child], { stdio: ['ignore', 'pipe', 'pipe'], env: { WARM: '100000', ...process.env } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('error', reject);
-    p.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`callgrind failed:\n${stderr.slice(-2000)}`));
-      const counts = new Map();
-      forEachCost(out, (_fn, addr, parts) => counts.set(addr, (counts.get(addr) ?? 0) + Number(parts[2])));
-      rmSync(out, { force: true });
-      resolve({ stdout, counts });
-    });
-  });
+  const child = path.join(root, 'scripts', 'count-instructions.mjs');
+  const extraNodeArgs = ['--print-opt-code', `--print-opt-code-filter=${fnName}`];
+  return callgrind(child, ['--child', impl, row, String(writes)], { byAddress: true, extraNodeArgs, tag: `annotate.${tag}` });
 }
 
 /** The optimised versions of the function in --print-opt-code output. */
@@ -113,13 +98,13 @@ if (all.length === 0) {
 for (const [i, v] of all.entries()) {
   let total = 0;
   const per = v.instrs.map((ins) => {
-    const c = ((withN.counts.get(ins.addr) ?? 0) - (without.counts.get(ins.addr) ?? 0)) / n;
+    const c = ((withN.addresses.get(ins.addr) ?? 0) - (without.addresses.get(ins.addr) ?? 0)) / n;
     total += c;
     return c;
   });
   if (total < 0.5) continue;
   const names = [fnName, fnName.split('.').pop(), ...v.inlined, ...v.inlined.map((s) => s.split('.').pop())];
-  console.log(`\n${fnName} (version ${i + 1} of ${all.length}, ${v.instrs.length} instructions, inlined: ${v.inlined.join(', ') || 'none'}): ${total.toFixed(1)} a write`);
+  console.log(`\n${fnName} (version ${i + 1} of ${all.length}, ${v.instrs.length} instructions, inlined: ${v.inlined.join(', ') || 'none'}): ${total.toFixed(1)} ${eventTitle} a write`);
   const byLine = new Map();
   let p = 0;
   let lines64 = new Set();

@@ -59,7 +59,7 @@ const nodeFlags = (process.env.NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 // loop's or the web stream's between two of its runs, no longer fits the 32 KiB instruction
 // cache fetches it again every time. The simulation makes valgrind about twice as slow.
 const EVENTS = ['Ir', 'Dr', 'Dw', 'I1mr', 'D1mr', 'D1mw', 'ILmr', 'DLmr', 'DLmw', 'Bc', 'Bcm', 'Bi', 'Bim'];
-export const event = process.env.EVENT ?? 'Ir';
+const event = process.env.EVENT ?? 'Ir';
 const eventIndex = EVENTS.indexOf(event);
 if (eventIndex < 0) throw new Error(`EVENT must be one of ${EVENTS.join(', ')}`);
 const simulate = event === 'Ir' ? [] : ['--cache-sim=yes', '--branch-sim=yes'];
@@ -80,16 +80,23 @@ function optimizedNames(output) {
   return names;
 }
 
+/** What a count counts, for a heading ('instructions', or the event), and its decimal places. */
+export const eventTitle = event === 'Ir' ? 'instructions' : `${event} (callgrind's cache and branch simulation)`;
+export const eventDigits = event === 'Ir' ? 0 : 1;
+
 /**
  * Run `node script ...args` under callgrind; resolve with its total count, the names of the
- * functions V8 compiled with its optimising compiler (`optimized`, see optimizedNames) and, with
- * `byFunction`, its self counts by function name (a Map). `tag` names the temporary files.
+ * functions V8 compiled with its optimising compiler (`optimized`, see optimizedNames), node's
+ * `stdout`, with `byFunction` its self counts by function name (a Map, `fns`), and with
+ * `byAddress` by instruction address (a Map, `addresses`). `extraNodeArgs` go to node after
+ * the usual ones; `tag` names the temporary files.
  */
-export function callgrind(script, args, { byFunction = false, tag = 'run' } = {}) {
+export function callgrind(script, args, { byFunction = false, byAddress = false, extraNodeArgs = [], tag = 'run' } = {}) {
   const out = path.join(root, 'build', `callgrind.${tag}.out`);
-  const vg = ['--tool=callgrind', `--callgrind-out-file=${byFunction ? out : '/dev/null'}`, ...simulate];
-  if (byFunction) vg.push('--dump-instr=yes', '--compress-strings=no', '--compress-pos=no');
-  const nodeArgs = ['--single-threaded', '--hash-seed=1', '--random-seed=1', '--trace-opt', '--trace-wasm-compilation-times', ...nodeFlags];
+  const keep = byFunction || byAddress;
+  const vg = ['--tool=callgrind', `--callgrind-out-file=${keep ? out : '/dev/null'}`, ...simulate];
+  if (keep) vg.push('--dump-instr=yes', '--compress-strings=no', '--compress-pos=no');
+  const nodeArgs = ['--single-threaded', '--hash-seed=1', '--random-seed=1', '--trace-opt', '--trace-wasm-compilation-times', ...nodeFlags, ...extraNodeArgs];
   if (byFunction) nodeArgs.push('--perf-basic-prof', '--logfile=/dev/null', '--no-logfile-per-isolate');
   return new Promise((resolve, reject) => {
     const p = spawn('valgrind', [...vg, process.execPath, ...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -107,12 +114,17 @@ export function callgrind(script, args, { byFunction = false, tag = 'run' } = {}
       if (!(total >= 0)) return reject(new Error(`callgrind failed for ${args.join(' ')}:\n${err.slice(-2000)}`));
       let fns = null;
       let lines = null;
+      let addresses = null;
       if (byFunction) {
         ({ counts: fns, lines } = selfCounts(out, `/tmp/perf-${p.pid}.map`, linesEvery > 0));
-        rmSync(out, { force: true });
         rmSync(`/tmp/perf-${p.pid}.map`, { force: true });
       }
-      resolve({ total, fns, lines, optimized: optimizedNames(stdout + err) });
+      if (byAddress) {
+        addresses = new Map();
+        forEachCost(out, (_fn, addr, parts) => addresses.set(addr, (addresses.get(addr) ?? 0) + Number(parts[2 + eventIndex] ?? 0)));
+      }
+      if (keep) rmSync(out, { force: true });
+      resolve({ total, fns, lines, addresses, stdout, optimized: optimizedNames(stdout + err) });
     });
   });
 }

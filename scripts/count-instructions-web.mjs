@@ -21,7 +21,7 @@
 // cache or branch simulation events instead of instructions. Needs valgrind.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { compiledNote, countPerUnit, event, parseArgs, printByFunction, root, useNamesPkg } from './callgrind.mjs';
+import { compiledNote, countPerUnit, eventDigits, eventTitle, parseArgs, printByFunction, root, useNamesPkg } from './callgrind.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const columns = ['plain', 'oursJs', 'ours', 'toWeb'];
@@ -57,7 +57,6 @@ if (process.argv[2] === '--child') {
 }
 
 const { rowsArg, builds, byFunction, top, names } = parseArgs(process.argv.slice(2));
-const digits = event === 'Ir' ? 0 : 1;
 const rows = (rowsArg ?? columns.flatMap((c) => ['16', '1024', '65536'].map((s) => `${c}:${s}`)).join(',')).split(',');
 for (const row of rows) {
   const [column, size] = row.split(':');
@@ -69,7 +68,7 @@ for (const row of rows) {
 const N = Number(process.env.N ?? 100000);
 if (names) useNamesPkg(builds);
 
-console.log(`${event === 'Ir' ? 'instructions' : `${event} (callgrind's cache and branch simulation)`} per write (callgrind, N=${N}); ours and oursJs for: ${builds.map(([name]) => name).join(', ')}`);
+console.log(`${eventTitle} per write (callgrind, N=${N}); ours and oursJs for: ${builds.map(([name]) => name).join(', ')}`);
 // counts[column][size][build or '']
 const counts = {};
 for (const row of rows) {
@@ -80,7 +79,7 @@ for (const row of rows) {
     const tag = `web.${column}.${size}.${name || 'ref'}`;
     const { perUnit, fns, compiled } = await countPerUnit(self, (n) => ['--child', impl, column, size, String(n)], N, { byFunction, tag });
     ((counts[column] ??= {})[size] ??= {})[name] = perUnit;
-    cells.push(`${name ? `${name} ${perUnit.toFixed(digits)}` : perUnit.toFixed(digits)}${compiledNote(compiled)}`);
+    cells.push(`${name ? `${name} ${perUnit.toFixed(eventDigits)}` : perUnit.toFixed(eventDigits)}${compiledNote(compiled)}`);
     if (fns) printByFunction(`${row}${name ? ` · ${name}` : ''}`, perUnit, fns, top);
   }
   console.log(`${row.padEnd(14)} ${cells.join('  ')}`);
@@ -110,5 +109,5 @@ console.log(`\n${line(['chunk', ...cols.map((c) => c[0]), ...ratios.map((r) => r
 console.log(line(['---', ...cols.map(() => '---:'), ...ratios.map(() => '---:')]));
 for (const s of sizes) {
   const fmt = (v, places) => (v == null || Number.isNaN(v) ? 'n/a' : v.toFixed(places));
-  console.log(line([s, ...cols.map((c) => fmt(c[1](s), digits)), ...ratios.map((r) => fmt(r[1](s), 2))]));
+  console.log(line([s, ...cols.map((c) => fmt(c[1](s), eventDigits)), ...ratios.map((r) => fmt(r[1](s), 2))]));
 }

@@ -32,7 +32,7 @@
 // machinery is scripts/callgrind.mjs, shared with scripts/count-instructions-web.mjs.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { compiledNote, countPerUnit, event, parseArgs, printByFunction, printLines, root, useNamesPkg } from './callgrind.mjs';
+import { compiledNote, countPerUnit, eventDigits, eventTitle, parseArgs, printByFunction, printLines, root, useNamesPkg } from './callgrind.mjs';
 
 const self = fileURLToPath(import.meta.url);
 
@@ -64,7 +64,6 @@ if (process.argv[2] === '--child') {
 }
 
 const { rowsArg, builds, byFunction, top, names } = parseArgs(process.argv.slice(2));
-const digits = event === 'Ir' ? 0 : 1;
 if (!rowsArg) {
   console.error('usage: node scripts/count-instructions.mjs ROWS [name=pkgdir ...] [--by-function [TOP]] [--names]');
   process.exit(2);
@@ -73,12 +72,12 @@ const N = Number(process.env.N ?? 150000);
 if (names) useNamesPkg(builds);
 
 const impls = [['node', 'node'], ...builds];
-console.log(`${event === 'Ir' ? 'instructions' : `${event} (callgrind's cache and branch simulation)`} per write (callgrind, N=${N}): ${impls.map(([name]) => name).join(', ')}`);
+console.log(`${eventTitle} per write (callgrind, N=${N}): ${impls.map(([name]) => name).join(', ')}`);
 for (const row of rowsArg.split(',')) {
   const cells = [];
   for (const [name, impl] of impls) {
     const { perUnit, fns, compiled, lines } = await countPerUnit(self, (n) => ['--child', impl, row, String(n)], N, { byFunction, tag: name });
-    cells.push(`${name} ${perUnit.toFixed(digits)}${compiledNote(compiled)}`);
+    cells.push(`${name} ${perUnit.toFixed(eventDigits)}${compiledNote(compiled)}`);
     if (fns) printByFunction(`${row} · ${name}`, perUnit, fns, top);
     if (lines) printLines(`${row} · ${name}`, lines, top);
   }
